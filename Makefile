@@ -1,0 +1,37 @@
+# Two commands do everything: `make run` (set up + start the demo) and `make test`.
+SHELL := /bin/bash
+UV_VERSION := 0.13.9
+VENV := .venv
+PY := $(VENV)/bin/python
+UV := $(shell command -v uv 2>/dev/null || echo $(HOME)/.local/bin/uv)
+
+.PHONY: run test venv system-deps lint typecheck contracts pytest clean
+
+$(UV):
+	python3 -m pip install --quiet "uv==$(UV_VERSION)" || python3 -m pip install --quiet --user "uv==$(UV_VERSION)"
+
+venv: $(UV)
+	uv sync --frozen --quiet || $(UV) sync --frozen --quiet
+
+run: venv
+	$(VENV)/bin/chatbank demo
+
+system-deps:
+	bash scripts/install-system-deps.sh
+
+lint: venv
+	$(VENV)/bin/ruff check src tests benchmarks
+
+typecheck: venv
+	$(VENV)/bin/mypy src
+
+contracts: venv
+	$(VENV)/bin/lint-imports
+
+pytest: venv
+	bash scripts/run-pytest.sh
+
+test: venv system-deps lint typecheck contracts pytest
+
+clean:
+	rm -rf $(VENV) data test-artifacts .mypy_cache .ruff_cache .pytest_cache

@@ -1,0 +1,1 @@
+"""The banking assistant: NLU, dialogue and skills (issue 6)."""

@@ -1,0 +1,57 @@
+"""Typed settings, read from `CHATBANK_*` environment variables.
+
+In production mode the process refuses to start while any secret is left at its development
+default, so a demo key can never protect real data.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEVELOPMENT_KEK = "dev-only-key-encryption-key-change-me-0000000000000000"
+
+
+class Settings(BaseSettings):
+    """Platform settings. Every field can be set as `CHATBANK_<FIELD>`."""
+
+    model_config = SettingsConfigDict(env_prefix="CHATBANK_", extra="ignore")
+
+    mode: Literal["development", "production", "test"] = "development"
+    data_dir: Path = Path("data")
+    database_url: str | None = None
+    redis_url: str | None = None
+    public_url: str = "http://127.0.0.1:8000"
+    key_encryption_key: str = DEVELOPMENT_KEK
+    session_ttl_s: int = Field(default=14 * 24 * 3600, gt=0)
+    login_attempts_per_window: int = Field(default=10, gt=0)
+    login_window_s: int = Field(default=300, gt=0)
+    max_message_chars: int = Field(default=4000, gt=0)
+    max_body_bytes: int = Field(default=64 * 1024, gt=0)
+    max_group_members: int = Field(default=256, gt=1)
+    instance_name: str = "platform-1"
+
+    @model_validator(mode="after")
+    def _refuse_default_secrets_in_production(self) -> Settings:
+        if self.mode == "production" and self.key_encryption_key == DEVELOPMENT_KEK:
+            raise ValueError(
+                "CHATBANK_KEY_ENCRYPTION_KEY is still the development default; "
+                "set a real secret before running in production mode."
+            )
+        if self.mode == "production" and not self.public_url.startswith("https://"):
+            raise ValueError("CHATBANK_PUBLIC_URL must be https:// in production mode.")
+        return self
+
+    @property
+    def resolved_database_url(self) -> str:
+        """The configured URL, or an SQLite file in the data directory."""
+        if self.database_url:
+            return self.database_url
+        return f"sqlite+aiosqlite:///{(self.data_dir / 'platform.db').resolve()}"
+
+    @property
+    def cookie_secure(self) -> bool:
+        return self.public_url.startswith("https://")

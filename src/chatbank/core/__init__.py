@@ -1,0 +1,1 @@
+"""Shared kernel: identifiers, money, clock and coded errors. Pure Python, no frameworks."""

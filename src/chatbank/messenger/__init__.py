@@ -1,0 +1,1 @@
+"""The platform's messenger: people, conversations, messages and real-time delivery."""

@@ -1,0 +1,1 @@
+"""Person-to-person payments in conversations (issue 7)."""

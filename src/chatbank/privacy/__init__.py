@@ -1,0 +1,1 @@
+"""Purposes, policy, hash-chained audit log and the privacy centre (issue 5)."""

@@ -1,0 +1,1 @@
+"""Interbank clearing between sandbox banks (issue 4)."""

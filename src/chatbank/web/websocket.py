@@ -1,0 +1,184 @@
+"""The real-time socket: resume from cursors, in-order exactly-once delivery, sends and acks.
+
+Every outbound frame goes through the connection's queue and one writer task, which keeps a
+cursor per conversation: duplicates are dropped and gaps are filled from the event log, so a
+client sees each conversation's events once and in sequence order.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+from typing import Any
+from urllib.parse import urlsplit
+
+from fastapi import WebSocket, WebSocketDisconnect
+
+from chatbank.bootstrap import Platform
+from chatbank.core.errors import ChatbankError, NotFound
+from chatbank.messenger.realtime import Connection
+from chatbank.messenger.services.accounts import AuthContext
+from chatbank.messenger.services.events import event_to_wire, message_to_wire
+from chatbank.web.deps import SESSION_COOKIE, bearer_token
+
+MAX_FRAME_CHARS = 32 * 1024
+MAX_CURSORS = 2000
+CLOSE_UNAUTHENTICATED = 4401
+CLOSE_TOO_SLOW = 1013
+
+
+async def _authenticate(ws: WebSocket, platform: Platform) -> AuthContext | None:
+    token = bearer_token(ws.headers.get("authorization"))
+    if token is None:
+        token = ws.cookies.get(SESSION_COOKIE)
+        origin = ws.headers.get("origin")
+        # Cookie-authenticated sockets must come from our own pages (cross-site WS hijacking).
+        if token is None or origin is None or urlsplit(origin).netloc != ws.headers.get("host"):
+            return None
+    try:
+        return await platform.accounts.authenticate(token)
+    except ChatbankError:
+        return None
+
+
+async def realtime_socket(ws: WebSocket) -> None:
+    platform: Platform = ws.app.state.platform
+    auth = await _authenticate(ws, platform)
+    if auth is None:
+        await ws.close(code=CLOSE_UNAUTHENTICATED)
+        return
+    await ws.accept()
+    connection = Connection(auth.user.id)
+    platform.hub.attach(connection)
+    writer = asyncio.create_task(_write_loop(ws, connection, platform))
+    try:
+        await _read_loop(ws, connection, auth, platform)
+    except WebSocketDisconnect:
+        pass
+    finally:
+        platform.hub.detach(connection)
+        writer.cancel()
+        with contextlib.suppress(asyncio.CancelledError, Exception):
+            await writer
+
+
+def _reply(connection: Connection, frame: dict[str, Any]) -> None:
+    connection.offer((frame, json.dumps(frame, separators=(",", ":"))))
+
+
+def _error(connection: Connection, code: str, message: str, ref: Any = None) -> None:
+    _reply(connection, {"type": "error", "ref": ref, "code": code, "message": message})
+
+
+async def _read_loop(ws: WebSocket, connection: Connection, auth: AuthContext,
+                     platform: Platform) -> None:
+    while True:
+        raw = await ws.receive_text()
+        if len(raw) > MAX_FRAME_CHARS:
+            _error(connection, "frame_too_large", f"Frames are at most {MAX_FRAME_CHARS} chars.")
+            continue
+        try:
+            frame = json.loads(raw)
+        except ValueError:
+            _error(connection, "malformed_json", "The frame is not valid JSON.")
+            continue
+        if not isinstance(frame, dict):
+            _error(connection, "invalid_frame", "A frame is a JSON object with a 'type'.")
+            continue
+        try:
+            await _dispatch(frame, connection, auth, platform)
+        except ChatbankError as error:
+            _error(connection, error.code, error.message, frame.get("ref"))
+
+
+def _str(frame: dict[str, Any], key: str, *, optional: bool = False) -> Any:
+    value = frame.get(key)
+    if value is None and optional:
+        return None
+    if not isinstance(value, str) or len(value) > 200_000:
+        raise ChatbankError("invalid_frame", f"'{key}' must be a string.")
+    return value
+
+
+def _int(frame: dict[str, Any], key: str) -> int:
+    value = frame.get(key)
+    if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+        raise ChatbankError("invalid_frame", f"'{key}' must be a non-negative integer.")
+    return value
+
+
+async def _dispatch(frame: dict[str, Any], connection: Connection, auth: AuthContext,
+                    platform: Platform) -> None:
+    kind = frame.get("type")
+    if kind == "resume":
+        cursors = frame.get("cursors")
+        if not isinstance(cursors, dict) or len(cursors) > MAX_CURSORS or not all(
+                isinstance(k, str) and isinstance(v, int) and not isinstance(v, bool) and v >= 0
+                for k, v in cursors.items()):
+            raise ChatbankError("invalid_frame", "'cursors' maps conversation ids to sequences.")
+        connection.offer(({"type": "_resume", "cursors": cursors}, ""))
+    elif kind == "send":
+        message, _created = await platform.messages.send(
+            auth, _str(frame, "conversation_id"), _str(frame, "client_id"),
+            _str(frame, "text"), None, _str(frame, "reply_to_id", optional=True))
+        _reply(connection, {"type": "ack", "ref": frame.get("ref"),
+                            "message": message_to_wire(message)})
+    elif kind in ("read", "delivered"):
+        await platform.messages.mark(auth, _str(frame, "conversation_id"), _int(frame, "seq"),
+                                     read=kind == "read")
+    elif kind == "typing":
+        await platform.messages.typing(auth, _str(frame, "conversation_id"))
+    elif kind == "ping":
+        _reply(connection, {"type": "pong", "ref": frame.get("ref")})
+    else:
+        raise ChatbankError("unknown_frame_type", "Frame types: resume, send, read, delivered, "
+                                                  "typing, ping.")
+
+
+async def _write_loop(ws: WebSocket, connection: Connection, platform: Platform) -> None:
+    while True:
+        frame, text = await connection.queue.get()
+        if connection.overflowed:
+            await ws.close(code=CLOSE_TOO_SLOW)
+            return
+        kind = frame.get("type")
+        if kind == "_resume":
+            for conversation_id, seq in frame["cursors"].items():
+                await _catch_up(ws, connection, platform, conversation_id, seq, None)
+            await ws.send_text('{"type":"resumed"}')
+        elif kind == "event":
+            await _deliver_event(ws, connection, platform, frame, text)
+        else:
+            await ws.send_text(text)
+
+
+async def _deliver_event(ws: WebSocket, connection: Connection, platform: Platform,
+                         frame: dict[str, Any], text: str) -> None:
+    conversation_id, seq = frame["conversation_id"], frame["seq"]
+    cursor = connection.cursors.get(conversation_id)
+    if cursor is not None and seq <= cursor:
+        return  # already delivered (by catch-up, or a duplicate from another path)
+    if cursor is not None and seq > cursor + 1:
+        await _catch_up(ws, connection, platform, conversation_id, cursor, seq - 1)
+    connection.cursors[conversation_id] = seq
+    await ws.send_text(text)
+
+
+async def _catch_up(ws: WebSocket, connection: Connection, platform: Platform,
+                    conversation_id: str, after_seq: int, up_to: int | None) -> None:
+    """Send the stored events after `after_seq` (up to `up_to`), in order."""
+    cursor = after_seq
+    while up_to is None or cursor < up_to:
+        try:
+            batch = await platform.messages.events_since(connection.user_id, conversation_id,
+                                                         cursor, 500)
+        except NotFound:
+            break
+        batch = [e for e in batch if up_to is None or e.seq <= up_to]
+        for event in batch:
+            await ws.send_text(json.dumps(event_to_wire(event), separators=(",", ":")))
+            cursor = event.seq
+        if len(batch) < 500:
+            break
+    connection.cursors[conversation_id] = max(cursor, connection.cursors.get(conversation_id, 0))
