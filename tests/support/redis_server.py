@@ -1,0 +1,120 @@
+"""A throwaway Redis server for tests: Debian's redis-server on a free port, no persistence.
+
+    with running_redis() as server:
+        settings = Settings(redis_url=server.url, ...)
+        server.restart()   # same port, empty data: clients must reconnect
+
+or the session fixture `redis_server` (import it into a conftest to use it).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import shutil
+import subprocess
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import redis
+
+from tests.support.servers import free_port
+
+
+def redis_server_binary() -> str:
+    found = shutil.which("redis-server") or (
+        "/usr/bin/redis-server" if Path("/usr/bin/redis-server").exists() else None)
+    if found is None:
+        raise RuntimeError("redis-server is not installed; run `make system-deps` "
+                           "(scripts/install-system-deps.sh) first.")
+    return found
+
+
+class RedisServer:
+    """One redis-server process on 127.0.0.1:`port`, working in a temporary directory."""
+
+    def __init__(self) -> None:
+        self.binary = redis_server_binary()
+        self.root = Path(tempfile.mkdtemp(prefix="chatbank-redis-"))
+        self.log_path = self.root / "server.log"
+        self.port = 0
+        self.proc: subprocess.Popen[bytes] | None = None
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def client(self) -> redis.Redis:
+        """A synchronous client, for tests that inspect or prepare the server directly."""
+        return redis.Redis(host="127.0.0.1", port=self.port, socket_timeout=5)
+
+    def _spawn(self) -> bool:
+        log = self.log_path.open("ab")
+        self.proc = subprocess.Popen(
+            [self.binary, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
+             "--appendonly", "no", "--dir", str(self.root), "--daemonize", "no",
+             "--protected-mode", "no"],
+            stdout=log, stderr=subprocess.STDOUT, cwd=self.root)
+        log.close()
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                return False  # most likely the port was taken meanwhile
+            with contextlib.suppress(redis.RedisError), self.client() as client:
+                if client.ping():
+                    return True
+            time.sleep(0.02)
+        self._terminate()
+        raise RuntimeError(f"redis-server did not answer on port {self.port}: "
+                           f"{self.log_path.read_text()[-2000:]}")
+
+    def start(self) -> RedisServer:
+        for _attempt in range(3):
+            self.port = free_port()
+            if self._spawn():
+                return self
+        raise RuntimeError(f"redis-server did not start: {self.log_path.read_text()[-2000:]}")
+
+    def restart(self, down_s: float = 0.0) -> None:
+        """Stop the server (losing all data, like a crash) and start it again on the same port."""
+        self._terminate(kill=True)
+        time.sleep(down_s)
+        if not self._spawn():
+            raise RuntimeError(f"redis-server did not restart on port {self.port}: "
+                               f"{self.log_path.read_text()[-2000:]}")
+
+    def _terminate(self, kill: bool = False) -> None:
+        if self.proc is not None and self.proc.poll() is None:
+            if kill:
+                self.proc.kill()
+            else:
+                self.proc.terminate()
+            try:
+                self.proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(timeout=10)
+        self.proc = None
+
+    def stop(self) -> None:
+        self._terminate()
+        shutil.rmtree(self.root, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def running_redis() -> Iterator[RedisServer]:
+    """A started Redis server that is stopped and deleted on exit, even after errors."""
+    server = RedisServer()
+    try:
+        yield server.start()
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="session")
+def redis_server() -> Iterator[RedisServer]:
+    """One throwaway Redis per test session (tests that restart Redis start their own)."""
+    with running_redis() as server:
+        yield server
