@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from chatbank.messenger.model import Message, Role, User
+from chatbank.messenger.model import Message, User
 from chatbank.messenger.services.conversations import ConversationView
 from chatbank.messenger.services.events import message_to_wire
 
@@ -52,7 +52,7 @@ class MemberIds(Body):
 
 
 class RoleChange(Body):
-    role: Role
+    role: Literal["admin", "member"]
 
 
 class CardIn(Body):

@@ -63,7 +63,7 @@ class SqlPeople:
         )
 
     async def search_users(self, prefix: str, limit: int) -> list[User]:
-        pattern = prefix.replace("\\", "").replace("%", "").replace("_", "\\_") + "%"
+        pattern = prefix.replace("_", "\\_") + "%"  # callers pass [a-z0-9_] only
         rows = await self.conn.execute(
             select(users)
             .where(users.c.handle.like(pattern, escape="\\"), users.c.deleted_at.is_(None))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import re
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
@@ -143,7 +144,7 @@ class Accounts:
 
     async def search(self, prefix: str, limit: int = 20) -> list[User]:
         prefix = prefix.strip().lstrip("@").lower()
-        if not prefix or len(prefix) > 32:
+        if not re.fullmatch(r"[a-z0-9_]{1,32}", prefix):
             raise InvalidInput("invalid_query", "Search for 1–32 characters of a handle.")
         async with self.store.transaction() as tx:
             return await tx.people.search_users(prefix, limit)

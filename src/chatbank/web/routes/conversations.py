@@ -6,6 +6,7 @@ from typing import Any
 
 from fastapi import APIRouter, Query, Response
 
+from chatbank.messenger.model import Role
 from chatbank.messenger.services.events import event_to_wire
 from chatbank.web.deps import AuthDep, PlatformDep
 from chatbank.web.schemas import (
@@ -70,7 +71,7 @@ async def remove_member(conversation_id: str, user_id: str, auth: AuthDep,
 @router.patch("/conversations/{conversation_id}/members/{user_id}", status_code=204)
 async def change_role(conversation_id: str, user_id: str, body: RoleChange, auth: AuthDep,
                       platform: PlatformDep) -> None:
-    await platform.conversations.set_role(auth, conversation_id, user_id, body.role)
+    await platform.conversations.set_role(auth, conversation_id, user_id, Role(body.role))
 
 
 @router.post("/conversations/{conversation_id}/leave", status_code=204)
