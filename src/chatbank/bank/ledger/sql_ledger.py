@@ -1,0 +1,189 @@
+"""The ledger on SQL (SQLite or PostgreSQL), working inside one open transaction.
+
+A batch loads every account and transfer it touches with a handful of `IN` queries (locking the
+rows on PostgreSQL), applies the pure rules in memory, then writes inserts and updates with
+`executemany`. The caller owns the transaction, so books can add their rows atomically.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import bindparam, func, insert, select, update
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from chatbank.bank.ledger.batch import LedgerBatch
+from chatbank.bank.ledger.model import (
+    AccountKind,
+    LedgerAccount,
+    PendingState,
+    Transfer,
+    TransferKind,
+    TransferRequest,
+    TransferResult,
+)
+from chatbank.bank.ledger.tables import ledger_accounts, ledger_transfers
+from chatbank.core.clock import as_utc
+
+CHUNK = 500  # ids per IN (...) query, well under SQLite's bound-parameter limit
+
+
+def row_to_account(row: Any) -> LedgerAccount:
+    return LedgerAccount(
+        id=row.id, currency=row.currency, kind=AccountKind(row.kind),
+        overdraft_limit_minor=row.overdraft_limit_minor, debits_posted=row.debits_posted,
+        credits_posted=row.credits_posted, debits_pending=row.debits_pending,
+        credits_pending=row.credits_pending,
+    )
+
+
+def row_to_transfer(row: Any) -> Transfer:
+    return Transfer(
+        id=row.id, debit_account_id=row.debit_account_id,
+        credit_account_id=row.credit_account_id, amount_minor=row.amount_minor,
+        currency=row.currency, kind=TransferKind(row.kind), pending_id=row.pending_id,
+        timeout_s=row.timeout_s, code=row.code, created_at=as_utc(row.created_at),
+        expires_at=as_utc(row.expires_at) if row.expires_at is not None else None,
+        state=PendingState(row.state) if row.state is not None else None,
+        debit_balance_after_minor=row.debit_balance_after_minor,
+        credit_balance_after_minor=row.credit_balance_after_minor,
+    )
+
+
+def _chunks(ids: Iterable[str]) -> list[list[str]]:
+    unique = sorted(set(ids))
+    return [unique[i:i + CHUNK] for i in range(0, len(unique), CHUNK)]
+
+
+class SqlLedger:
+    """Ledger accounts and transfers on one open connection (the caller's transaction)."""
+
+    def __init__(self, conn: AsyncConnection) -> None:
+        self.conn = conn
+        self._lock_rows = conn.dialect.name == "postgresql"
+
+    async def create_accounts(self, accounts: Sequence[LedgerAccount], now: datetime) -> None:
+        """Insert new ledger accounts (balances start at zero)."""
+        await self.conn.execute(insert(ledger_accounts), [{
+            "id": a.id, "currency": a.currency, "kind": a.kind.value,
+            "overdraft_limit_minor": a.overdraft_limit_minor, "debits_posted": 0,
+            "credits_posted": 0, "debits_pending": 0, "credits_pending": 0, "created_at": now,
+        } for a in accounts])
+
+    async def set_overdraft_limit(self, account_id: str, limit_minor: int) -> None:
+        await self.conn.execute(update(ledger_accounts).where(ledger_accounts.c.id == account_id)
+                                .values(overdraft_limit_minor=limit_minor))
+
+    async def lookup_accounts(self, ids: Iterable[str]) -> dict[str, LedgerAccount]:
+        found: dict[str, LedgerAccount] = {}
+        for chunk in _chunks(ids):
+            query = select(ledger_accounts).where(ledger_accounts.c.id.in_(chunk))
+            if self._lock_rows:
+                query = query.order_by(ledger_accounts.c.id).with_for_update()
+            for row in await self.conn.execute(query):
+                found[row.id] = row_to_account(row)
+        return found
+
+    async def lookup_transfers(self, ids: Iterable[str]) -> dict[str, Transfer]:
+        found: dict[str, Transfer] = {}
+        for chunk in _chunks(ids):
+            query = select(ledger_transfers).where(ledger_transfers.c.id.in_(chunk))
+            if self._lock_rows:
+                query = query.order_by(ledger_transfers.c.id).with_for_update()
+            for row in await self.conn.execute(query):
+                found[row.id] = row_to_transfer(row)
+        return found
+
+    async def create_transfers(
+        self, requests: Sequence[TransferRequest], now: datetime
+    ) -> list[TransferResult]:
+        """Apply `requests` in order; one result per request, in the same order."""
+        transfers = await self.lookup_transfers(
+            [r.id for r in requests] + [r.pending_id for r in requests if r.pending_id])
+        account_ids = {r.debit_account_id for r in requests}
+        account_ids.update(r.credit_account_id for r in requests)
+        for transfer in transfers.values():
+            account_ids.update((transfer.debit_account_id, transfer.credit_account_id))
+        account_ids.discard("")
+        batch = LedgerBatch(await self.lookup_accounts(account_ids), transfers, now)
+        results = [batch.create(request) for request in requests]
+        await self._write(batch)
+        return results
+
+    async def void_expired(self, now: datetime, limit: int = 1000) -> list[str]:
+        """Release pending transfers whose timeout has passed; return their ids."""
+        query = (select(ledger_transfers.c.id)
+                 .where(ledger_transfers.c.state == PendingState.PENDING.value,
+                        ledger_transfers.c.expires_at <= now)
+                 .order_by(ledger_transfers.c.expires_at).limit(limit))
+        expired_ids = list((await self.conn.scalars(query)).all())
+        if not expired_ids:
+            return []
+        transfers = await self.lookup_transfers(expired_ids)
+        account_ids = {t.debit_account_id for t in transfers.values()} | {
+            t.credit_account_id for t in transfers.values()}
+        batch = LedgerBatch(await self.lookup_accounts(account_ids), transfers, now)
+        still_pending = [i for i in expired_ids if transfers[i].state == PendingState.PENDING]
+        for pending_id in still_pending:
+            batch.expire(pending_id)
+        await self._write(batch)
+        return still_pending
+
+    async def _write(self, batch: LedgerBatch) -> None:
+        if batch.new_transfers:
+            await self.conn.execute(insert(ledger_transfers), [
+                _transfer_row(t) for t in batch.new_transfers])
+        if batch.changed_pending_ids:
+            states = [{"b_id": i, "b_state": batch.transfers[i].state}
+                      for i in sorted(batch.changed_pending_ids)]
+            await self.conn.execute(
+                update(ledger_transfers).where(ledger_transfers.c.id == bindparam("b_id"))
+                .values(state=bindparam("b_state")), states)
+        if batch.changed_account_ids:
+            await self.conn.execute(
+                update(ledger_accounts).where(ledger_accounts.c.id == bindparam("b_id"))
+                .values(debits_posted=bindparam("b_dp"), credits_posted=bindparam("b_cp"),
+                        debits_pending=bindparam("b_dq"), credits_pending=bindparam("b_cq")),
+                [_account_totals(batch.accounts[i]) for i in sorted(batch.changed_account_ids)])
+
+    async def sum_of_balances_by_currency(self) -> dict[str, int]:
+        """Per currency, the sum of every account's booked balance (always 0 when consistent)."""
+        balance = func.sum(ledger_accounts.c.credits_posted - ledger_accounts.c.debits_posted)
+        rows = await self.conn.execute(
+            select(ledger_accounts.c.currency, balance).group_by(ledger_accounts.c.currency))
+        return {currency: int(total or 0) for currency, total in rows}
+
+    async def journal_totals(self) -> dict[str, tuple[int, int, int, int]]:
+        """Per account, (debits_posted, credits_posted, debits_pending, credits_pending)
+        recomputed from the journal alone, to check the running totals against."""
+        totals: dict[str, list[int]] = {}
+        rows = await self.conn.execute(select(
+            ledger_transfers.c.debit_account_id, ledger_transfers.c.credit_account_id,
+            ledger_transfers.c.amount_minor, ledger_transfers.c.kind, ledger_transfers.c.state))
+        for debit_id, credit_id, amount, kind, state in rows:
+            posted = kind in (TransferKind.POSTED.value, TransferKind.POST_PENDING.value)
+            held = kind == TransferKind.PENDING.value and state == PendingState.PENDING.value
+            if posted or held:
+                offset = 0 if posted else 2
+                totals.setdefault(debit_id, [0, 0, 0, 0])[offset] += amount
+                totals.setdefault(credit_id, [0, 0, 0, 0])[offset + 1] += amount
+        return {k: (v[0], v[1], v[2], v[3]) for k, v in totals.items()}
+
+
+def _transfer_row(t: Transfer) -> dict[str, object]:
+    return {
+        "id": t.id, "debit_account_id": t.debit_account_id,
+        "credit_account_id": t.credit_account_id, "amount_minor": t.amount_minor,
+        "currency": t.currency, "kind": t.kind.value, "pending_id": t.pending_id,
+        "timeout_s": t.timeout_s, "code": t.code, "created_at": t.created_at,
+        "expires_at": t.expires_at, "state": t.state.value if t.state else None,
+        "debit_balance_after_minor": t.debit_balance_after_minor,
+        "credit_balance_after_minor": t.credit_balance_after_minor,
+    }
+
+
+def _account_totals(a: LedgerAccount) -> dict[str, object]:
+    return {"b_id": a.id, "b_dp": a.debits_posted, "b_cp": a.credits_posted,
+            "b_dq": a.debits_pending, "b_cq": a.credits_pending}
