@@ -9,6 +9,7 @@ import typer
 import uvicorn
 from rich.console import Console
 
+from chatbank.cli.bench import bench_app
 from chatbank.cli.demo import run_demo
 from chatbank.config import Settings
 from chatbank.db.migrate import upgrade_to_head
@@ -16,6 +17,7 @@ from chatbank.web.app import create_app
 
 app = typer.Typer(help="chatbank: banking inside a messenger.", no_args_is_help=True)
 console = Console()
+app.add_typer(bench_app, name="bench")
 
 
 @app.command()

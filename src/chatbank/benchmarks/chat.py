@@ -1,0 +1,63 @@
+"""`chatbank bench chat`: the platform's real-time chat against a bare `websockets` server.
+
+Each server runs in its own process on a free loopback port; the load generator runs in
+another, so on a 2-core machine the server under test has a core to itself.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import tempfile
+from collections.abc import Callable
+from contextlib import AbstractContextManager
+from pathlib import Path
+from typing import Any
+
+from chatbank.benchmarks._config import ChatBenchConfig
+from chatbank.benchmarks._processes import (
+    chatbank_server,
+    raise_file_limit,
+    raw_server,
+    spawn,
+    stop,
+)
+
+TARGETS: dict[str, Callable[[Path], AbstractContextManager[tuple[str, int]]]] = {
+    "chatbank": chatbank_server,
+    "raw": raw_server,
+}
+LOAD_TIMEOUT_S = 600.0
+
+
+def _run_load_generator(target: str, base_url: str, server_pid: int,
+                        config: ChatBenchConfig, log: Path) -> dict[str, Any]:
+    proc = spawn(["-m", "chatbank.benchmarks.load_generator"], stdin=subprocess.PIPE,
+                 stdout=subprocess.PIPE, log=log)
+    try:
+        request = {"target": target, "base_url": base_url, "server_pid": server_pid,
+                   "config": config.to_json()}
+        out, _err = proc.communicate(json.dumps(request).encode(), timeout=LOAD_TIMEOUT_S)
+    finally:
+        stop(proc)
+    if proc.returncode != 0:
+        tail = log.read_text(errors="replace")[-3000:]
+        raise RuntimeError(f"the load generator for {target} failed:\n{tail}")
+    result: dict[str, Any] = json.loads(out)
+    return result
+
+
+def measure(config: ChatBenchConfig, targets: tuple[str, ...] = ("chatbank", "raw"),
+            progress: Callable[[str], None] = lambda _msg: None) -> dict[str, Any]:
+    """Run every workload against each target in turn; only one server runs at a time."""
+    raise_file_limit(config.idle_users * config.idle_sockets_per_user + 1024)
+    results: dict[str, Any] = {}
+    with tempfile.TemporaryDirectory(prefix="chatbank-bench-") as tmp:
+        for target in targets:
+            progress(f"{target}: starting the server and the load generator")
+            data_dir = Path(tmp) / target
+            data_dir.mkdir()
+            with TARGETS[target](data_dir) as (base_url, pid):
+                results[target] = _run_load_generator(target, base_url, pid, config,
+                                                      data_dir / "load.log")
+    return results

@@ -1,0 +1,50 @@
+"""`chatbank bench …`: benchmarks that print ratios against a baseline measured in the same run."""
+
+from __future__ import annotations
+
+import json
+import math
+import sys
+from typing import Any
+
+import typer
+from rich.console import Console
+
+from chatbank.benchmarks._config import ChatBenchConfig
+from chatbank.benchmarks._report import build_report, render
+from chatbank.benchmarks.chat import measure
+
+bench_app = typer.Typer(help="Benchmarks (each compares against a baseline from the same run).",
+                        no_args_is_help=True)
+
+
+def _finite(value: Any) -> Any:
+    """JSON has no NaN: figures that could not be measured become null."""
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_finite(v) for v in value]
+    return value
+
+
+@bench_app.command()
+def chat(
+    as_json: bool = typer.Option(False, "--json", help="Also print one JSON document on stdout."),
+    quick: bool = typer.Option(False, "--quick", help="Tiny sizes: a few seconds in all."),
+    baseline: bool = typer.Option(True, "--baseline/--no-baseline",
+                                  help="Also measure the bare websockets server."),
+) -> None:
+    """Real-time chat: throughput (2-person and groups), latency at a fixed rate, idle sockets."""
+    config = ChatBenchConfig.quick() if quick else ChatBenchConfig()
+    # With --json the table goes to stderr, so stdout holds nothing but the document.
+    console = Console(stderr=as_json)
+    targets = ("chatbank", "raw") if baseline else ("chatbank",)
+    with console.status("measuring…") as status:
+        results = measure(config, targets, progress=lambda msg: status.update(msg))
+    report = build_report(config, results)
+    render(report, console)
+    if as_json:
+        json.dump(_finite(report), sys.stdout, indent=2)
+        sys.stdout.write("\n")

@@ -1,0 +1,32 @@
+"""Smoke test of `chatbank bench chat`: every workload runs at tiny sizes and yields figures.
+
+It asserts nothing about speed (benchmarks are measured, not asserted); only that each figure
+was measured, is positive, and that the JSON document is the only thing on stdout.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import psutil
+
+
+def test_quick_chat_benchmark_measures_every_figure_for_both_servers() -> None:
+    children_before = {p.pid for p in psutil.Process().children(recursive=True)}
+    run = subprocess.run(
+        [sys.executable, "-m", "chatbank.cli.main", "bench", "chat", "--quick", "--json"],
+        capture_output=True, text=True, timeout=110, check=False)
+    assert run.returncode == 0, run.stderr[-3000:]
+    report = json.loads(run.stdout)
+    assert {row["figure"] for row in report["figures"]} >= {
+        "pairs.msgs_per_s", "latency.p99_ms", "memory.bytes_per_socket"}
+    for row in report["figures"]:
+        assert row["chatbank"] is not None and row["chatbank"] > 0, row
+        assert row["raw"] is not None and row["raw"] > 0, row
+        assert row["ratio"] is not None and row["ratio"] > 0, row
+    for target in ("chatbank", "raw"):
+        assert report["results"][target]["latency"]["errors"] == 0
+    children_after = {p.pid for p in psutil.Process().children(recursive=True)}
+    assert children_after <= children_before, "the benchmark left processes behind"
