@@ -14,6 +14,7 @@ from chatbank.web.app import create_app
 from tests.support.postgres import PostgresServer
 from tests.support.servers import ServerThread, free_port
 
+LOGIN_LIMIT = 3  # failed log-ins per window that clusters allow (small: tests reach it fast)
 _database_numbers = itertools.count(1)
 
 

@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import AsyncIterator, Iterator
 
 import pytest
 
-from tests.scale.cluster import Instance, migrated_database, running_instances
+from tests.scale.cluster import LOGIN_LIMIT, Instance, migrated_database, running_instances
 from tests.scale.streams import Users
 from tests.support.postgres import PostgresServer, postgres_server
 from tests.support.redis_server import RedisServer, redis_server
 
 __all__ = ["postgres_server", "redis_server"]  # session fixtures, registered by this import
 
-LOGIN_LIMIT = 3
+_redis_keyspaces = itertools.cycle(range(1, 16))
 
 
 @pytest.fixture(scope="module")
@@ -21,7 +22,9 @@ def cluster(postgres_server: PostgresServer, redis_server: RedisServer,
             tmp_path_factory: pytest.TempPathFactory) -> Iterator[list[Instance]]:
     """Two platform instances (A and B) sharing one PostgreSQL database and one Redis."""
     database_url = migrated_database(postgres_server)
-    with running_instances(tmp_path_factory.mktemp("cluster"), database_url, redis_server.url,
+    # A keyspace per cluster keeps one module's rate-limit counters away from the next's.
+    redis_url = redis_server.url_for_db(next(_redis_keyspaces))
+    with running_instances(tmp_path_factory.mktemp("cluster"), database_url, redis_url,
                            login_attempts_per_window=LOGIN_LIMIT) as instances:
         yield instances
 

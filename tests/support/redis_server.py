@@ -2,7 +2,7 @@
 
     with running_redis() as server:
         settings = Settings(redis_url=server.url, ...)
-        server.restart()   # same port, empty data: clients must reconnect
+        server.restart()   # crash and start again on the same port: clients must reconnect
 
 or the session fixture `redis_server` (import it into a conftest to use it).
 """
@@ -44,7 +44,11 @@ class RedisServer:
 
     @property
     def url(self) -> str:
-        return f"redis://127.0.0.1:{self.port}/0"
+        return self.url_for_db(0)
+
+    def url_for_db(self, db: int) -> str:
+        """The URL of one of the server's 16 keyspaces (pub/sub channels are server-wide)."""
+        return f"redis://127.0.0.1:{self.port}/{db}"
 
     def client(self) -> redis.Redis:
         """A synchronous client, for tests that inspect or prepare the server directly."""
@@ -77,13 +81,20 @@ class RedisServer:
                 return self
         raise RuntimeError(f"redis-server did not start: {self.log_path.read_text()[-2000:]}")
 
-    def restart(self, down_s: float = 0.0) -> None:
-        """Stop the server (losing all data, like a crash) and start it again on the same port."""
+    def crash(self) -> None:
+        """Kill the server (SIGKILL: all data is lost and every client connection drops)."""
         self._terminate(kill=True)
-        time.sleep(down_s)
+
+    def start_again(self) -> None:
+        """Start a crashed server again, empty, on the same port."""
         if not self._spawn():
             raise RuntimeError(f"redis-server did not restart on port {self.port}: "
                                f"{self.log_path.read_text()[-2000:]}")
+
+    def restart(self) -> None:
+        """Crash the server and start it again on the same port."""
+        self.crash()
+        self.start_again()
 
     def _terminate(self, kill: bool = False) -> None:
         if self.proc is not None and self.proc.poll() is None:
