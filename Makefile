@@ -20,7 +20,7 @@ system-deps:
 	bash scripts/install-system-deps.sh
 
 lint: venv
-	$(VENV)/bin/ruff check src tests benchmarks
+	$(VENV)/bin/ruff check src tests
 
 typecheck: venv
 	$(VENV)/bin/mypy src

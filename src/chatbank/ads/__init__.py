@@ -1,1 +1,1 @@
-"""Sponsored messages chosen from non-financial signals only (see DESIGN.md, "Ads never see money")."""
+"""Sponsored messages chosen from non-financial signals only (DESIGN.md, "Ads never see money")."""
