@@ -5,7 +5,6 @@ account)."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import asdict
 from typing import Any, TypeVar
 
 from sqlalchemy import Table, insert, select
@@ -21,6 +20,7 @@ from chatbank.bank.books.tables import (
     accounts,
     beneficiaries,
     direct_debits,
+    row_values,
     scheduled_payments,
     standing_orders,
 )
@@ -46,7 +46,7 @@ class SqlArrangements:
         """Insert arrangements of any kinds (grouped into one executemany per kind)."""
         by_table: dict[str, list[dict[str, Any]]] = {}
         for item in items:
-            by_table.setdefault(TABLE_OF[type(item)].name, []).append(asdict(item))
+            by_table.setdefault(TABLE_OF[type(item)].name, []).append(row_values(item))
         for table in TABLE_OF.values():
             rows = by_table.get(table.name)
             if rows:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import base64
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -16,7 +16,7 @@ from chatbank.bank.books.model import (
     TransactionPage,
     TransactionStatus,
 )
-from chatbank.bank.books.tables import transaction_details
+from chatbank.bank.books.tables import row_values, transaction_details
 from chatbank.bank.ledger import PendingState, TransferKind
 from chatbank.bank.ledger.tables import ledger_transfers as t
 from chatbank.core.clock import as_utc
@@ -67,7 +67,7 @@ class SqlStatements:
 
     async def insert_details(self, details: list[TransferDetails]) -> None:
         if details:
-            await self.conn.execute(insert(d), [asdict(item) for item in details])
+            await self.conn.execute(insert(d), [row_values(item) for item in details])
 
     async def details_of(self, transfer_id: str) -> TransferDetails | None:
         row = (await self.conn.execute(select(d).where(d.c.transfer_id == transfer_id))).first()

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import fields
+from typing import Any
+
 from sqlalchemy import (
     BigInteger,
     Column,
@@ -19,6 +22,11 @@ from chatbank.bank.db import bank_metadata as md
 
 UTCDateTime = DateTime(timezone=True)
 Amount = BigInteger().with_variant(Integer(), "sqlite")
+
+
+def row_values(record: Any) -> dict[str, Any]:
+    """A dataclass record as column values (shallow, unlike `asdict`, which deep-copies)."""
+    return {f.name: getattr(record, f.name) for f in fields(record)}
 
 
 def _account_fk() -> Column[str]:
