@@ -1,0 +1,291 @@
+// Entry point: session, layout, and the actions the views call.
+
+import { api, setCsrfToken } from "./api.js";
+import { Outbox } from "./outbox.js";
+import { ReceiptSender } from "./receipts.js";
+import { RealtimeSocket } from "./socket.js";
+import { Store } from "./store.js";
+import { openNewChat, openNewGroup } from "./views/dialogs.js";
+import { h } from "./views/dom.js";
+import { InfoPanel } from "./views/groupinfo.js";
+import { renderLogin } from "./views/login.js";
+import { Sidebar } from "./views/sidebar.js";
+import { Thread } from "./views/thread.js";
+
+const PREVIEW_FETCH_LIMIT = 30;
+const root = document.getElementById("app");
+
+class App {
+  constructor(session) {
+    this.store = new Store();
+    this.socket = new RealtimeSocket({
+      cursors: () => this.store.cursors(),
+      onFrame: (frame) => this.onFrame(frame),
+      onStatus: (status) => { this.store.connection = status; this.store.changed(); },
+      onUnauthenticated: () => this.sessionEnded(),
+      onConnectFailed: () => this.checkSession(),
+    });
+    this.outbox = new Outbox(this.store, this.socket);
+    this.receipts = new ReceiptSender(this.store, this.socket);
+    this.store.hooks = {
+      unknownConversation: (id) => this.refreshConversation(id, true),
+      membersChanged: (id) => this.refreshConversation(id),
+      messageFromOthers: (id, seq) => {
+        if (this.threadOnScreen(id)) this.markReadSoon(); else this.receipts.arrived(id, seq);
+      },
+    };
+    setCsrfToken(session.csrf_token);
+    this.store.setMe(session.user);
+    this.sidebar = new Sidebar(this);
+    this.thread = new Thread(this);
+    this.info = new InfoPanel(this);
+    this.toasts = h("div", { class: "toasts", role: "status", "aria-live": "polite" });
+    root.replaceChildren(h("div", { class: "shell" }, this.sidebar.el, this.thread.el, this.info.el),
+      this.toasts);
+    this.store.subscribe(() => this.render());
+    document.addEventListener("visibilitychange", () => this.markReadIfVisible());
+    window.addEventListener("focus", () => this.markReadIfVisible());
+  }
+
+  async start() {
+    try {
+      await this.refreshConversations();
+    } catch (err) {
+      this.toast(err.userMessage || err.message);
+    }
+    this.socket.start();
+  }
+
+  render() {
+    document.body.dataset.pane = this.store.activeId ? "thread" : "list";
+    this.sidebar.update();
+    this.thread.update();
+    this.info.update();
+  }
+
+  toast(text) {
+    const item = h("div", { class: "toast" }, text);
+    this.toasts.append(item);
+    setTimeout(() => item.remove(), 5000);
+  }
+
+  // ---- real time -----------------------------------------------------------------------
+  onFrame(frame) {
+    const { store } = this;
+    switch (frame.type) {
+      case "event": store.applyEvent(frame); break;
+      case "receipt": store.applyReceipt(frame); break;
+      case "typing": if (frame.user_id !== store.me.id) store.setTyping(frame.conversation_id, frame.user_id); break;
+      case "ack": if (frame.message) store.acknowledge(frame.message); break;
+      case "error": this.onSocketError(frame); break;
+      case "resumed": this.onResumed(); break;
+      default: break;
+    }
+  }
+
+  onSocketError(frame) {
+    if (typeof frame.ref === "string") this.outbox.rejected(frame.ref, frame.message);
+    else this.toast(frame.message || "Something went wrong.");
+  }
+
+  async onResumed() {
+    this.outbox.resendAll();
+    try {
+      await this.refreshConversations();
+    } catch { /* the next reconnect tries again */ }
+    this.markReadIfVisible();
+  }
+
+  async checkSession() {
+    try {
+      await api.me();
+    } catch (err) {
+      if (err.status === 401) this.sessionEnded();
+    }
+  }
+
+  sessionEnded() {
+    this.socket.stop();
+    location.reload();
+  }
+
+  // ---- conversations -------------------------------------------------------------------
+  async refreshConversations() {
+    const { store } = this;
+    const body = await api.conversations();
+    const listed = new Set(body.conversations.map((c) => c.id));
+    for (const conversation of body.conversations) store.upsertConversation({ ...conversation, placeholder: false });
+    for (const id of [...store.conversations.keys()]) {
+      if (!listed.has(id) && !store.conversations.get(id).placeholder) store.dropConversation(id);
+    }
+    store.saveCursors();
+    const missing = body.conversations.filter((c) => !store.lastMessage(c.id) && c.last_seq > 1)
+      .slice(0, PREVIEW_FETCH_LIMIT);
+    await Promise.all(missing.map((c) => this.loadPreview(c.id)));
+  }
+
+  async loadPreview(id) {
+    try {
+      const body = await api.messages(id, null, 1);
+      this.store.addMessages(id, body.messages);
+    } catch { /* a preview is optional */ }
+  }
+
+  async refreshConversation(id, withPreview = false) {
+    try {
+      const body = await api.conversation(id);
+      this.store.upsertConversation({ ...body.conversation, placeholder: false });
+      if (withPreview && !this.store.lastMessage(id)) await this.loadPreview(id);
+    } catch (err) {
+      if (err.status === 404) this.store.dropConversation(id);
+    }
+  }
+
+  adoptConversation(conversation, open) {
+    this.store.upsertConversation({ ...conversation, placeholder: false });
+    if (open) this.openConversation(conversation.id);
+  }
+
+  openConversation(id) {
+    const { store } = this;
+    store.activeId = id;
+    const conversation = store.conversations.get(id);
+    if (conversation) conversation.unread = 0;
+    store.changed();
+    const thread = store.thread(id);
+    if (!thread.historyLoaded) this.loadHistory(id);
+    this.markReadSoon();
+  }
+
+  closeConversation() {
+    this.info.open = false;
+    this.store.activeId = null;
+    this.store.changed();
+  }
+
+  async loadHistory(id) {
+    const thread = this.store.thread(id);
+    try {
+      const body = await api.messages(id);
+      thread.historyLoaded = true;
+      thread.nextBeforeSeq = body.next_before_seq;
+      this.store.addMessages(id, body.messages);
+    } catch (err) {
+      this.toast(err.userMessage || err.message);
+    }
+  }
+
+  async loadOlder(id) {
+    const thread = this.store.thread(id);
+    if (thread.loadingOlder || thread.nextBeforeSeq === null) return;
+    thread.loadingOlder = true;
+    try {
+      const body = await api.messages(id, thread.nextBeforeSeq);
+      thread.nextBeforeSeq = body.next_before_seq;
+      this.store.addMessages(id, body.messages);
+    } catch (err) {
+      this.toast(err.userMessage || err.message);
+    } finally {
+      thread.loadingOlder = false;
+      this.store.changed();
+    }
+  }
+
+  threadOnScreen(id) {
+    return this.store.activeId === id && document.visibilityState === "visible";
+  }
+
+  markReadSoon() {
+    clearTimeout(this.readTimer);
+    this.readTimer = setTimeout(() => this.markReadIfVisible(), 50);
+  }
+
+  markReadIfVisible() {
+    const { store } = this;
+    if (!store.activeId || !this.threadOnScreen(store.activeId)) return;
+    const conversation = store.conversations.get(store.activeId);
+    if (conversation) this.receipts.read(conversation);
+  }
+
+  toggleInfo(force) {
+    this.info.open = force === undefined ? !this.info.open : force;
+    this.store.changed();
+  }
+
+  openNewChat() { openNewChat(this); }
+  openNewGroup() { openNewGroup(this); }
+
+  async openDirectByHandle(handle) {
+    await this.act(async () => {
+      const found = await api.userByHandle(handle);
+      if (found.user.id === this.store.me.id) return;
+      const body = await api.openDirect(found.user.id);
+      this.adoptConversation(body.conversation, true);
+    });
+  }
+
+  // ---- messages ------------------------------------------------------------------------
+  sendText(conversationId, text, replyToId) { this.outbox.send(conversationId, text, replyToId); }
+  retryPending(pending) { this.outbox.retry(pending); }
+  sendTyping(conversationId) { this.socket.send({ type: "typing", conversation_id: conversationId }); }
+  scrollToMessage(messageId) { this.thread.scrollTo(messageId); }
+
+  async act(action) {
+    try {
+      await action();
+    } catch (err) {
+      this.toast(err.userMessage || err.message);
+    }
+  }
+
+  editMessage(message, text) {
+    if (text === message.text) return;
+    this.act(async () => {
+      const body = await api.edit(message.id, text);
+      Object.assign(message, { text: body.message.text, edited_at: body.message.edited_at });
+      this.store.changed();
+    });
+  }
+
+  deleteMessage(message) {
+    if (!window.confirm("Delete this message for everyone?")) return;
+    this.act(() => api.remove(message.id));
+  }
+
+  toggleReaction(message, emoji) {
+    const mine = (message.reactions?.[emoji] || []).includes(this.store.me.id);
+    this.act(() => (mine ? api.unreact(message.id, emoji) : api.react(message.id, emoji)));
+  }
+
+  cardAction(message, action) {
+    window.dispatchEvent(new CustomEvent("chatbank:card-action", {
+      detail: { conversation_id: message.conversation_id, message_id: message.id, action },
+    }));
+  }
+
+  async logOut() {
+    try { await api.logOut(); } catch { /* the session is gone either way */ }
+    this.socket.stop();
+    location.reload();
+  }
+}
+
+async function boot() {
+  let session = null;
+  try {
+    session = await api.me();
+  } catch (err) {
+    if (err.status !== 401) root.replaceChildren(h("p", { class: "boot-error" }, err.userMessage || err.message));
+  }
+  const begin = (body) => {
+    const app = new App(body);
+    if (new URLSearchParams(location.search).get("test") === "1") {
+      // Test hook: lets browser tests feed frames the server would never send.
+      window.__chatbank = { applyEvent: (frame) => app.store.applyEvent(frame), app };
+    }
+    app.start();
+  };
+  if (session) begin(session); else renderLogin(root, begin);
+}
+
+boot();

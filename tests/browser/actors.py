@@ -1,0 +1,71 @@
+"""The people in browser tests: users driving a page, and users calling the API directly."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+import httpx
+from playwright.sync_api import Page, expect
+
+from tests.support.api import PASSWORD, unique_handle
+
+
+def sign_up_in_ui(page: Page, base_url: str, handle: str, display_name: str) -> None:
+    """Open the app and create an account through the sign-up form."""
+    page.goto(base_url + "/")
+    page.get_by_role("tab", name="Sign up").click()
+    page.get_by_label("Handle").fill(handle)
+    page.get_by_label("Your name").fill(display_name)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Create account").click()
+    expect(page.locator("#connection-status")).to_have_attribute("data-state", "online")
+
+
+def sign_up_in_context(page: Page, base_url: str, display_name: str,
+                       query: str = "") -> dict[str, Any]:
+    """Create an account with the page's cookie jar (no form), then open the app."""
+    handle = unique_handle("b")
+    response = page.request.post(base_url + "/api/v1/auth/signup", data={
+        "handle": handle, "display_name": display_name, "password": PASSWORD})
+    assert response.status == 201, response.text()
+    page.goto(base_url + "/" + query)
+    expect(page.locator("#connection-status")).to_have_attribute("data-state", "online")
+    user: dict[str, Any] = response.json()["user"]
+    return user
+
+
+class ApiUser:
+    """A user who talks to the platform over the REST API with a bearer token."""
+
+    def __init__(self, base_url: str, display_name: str) -> None:
+        self.base_url = base_url
+        body = httpx.post(base_url + "/api/v1/auth/signup", json={
+            "handle": unique_handle("a"), "display_name": display_name,
+            "password": PASSWORD}, timeout=10).json()
+        self.user: dict[str, Any] = body["user"]
+        self.headers = {"Authorization": f"Bearer {body['token']}"}
+
+    @property
+    def id(self) -> str:
+        return str(self.user["id"])
+
+    def call(self, method: str, path: str, body: Any = None) -> Any:
+        response = httpx.request(method, self.base_url + "/api/v1" + path, json=body,
+                                 headers=self.headers, timeout=10)
+        assert response.status_code < 300, (response.status_code, response.text)
+        return response.json() if response.content else None
+
+    def direct_with(self, user_id: str) -> str:
+        return str(self.call("POST", "/conversations/direct",
+                             {"user_id": user_id})["conversation"]["id"])
+
+    def send(self, conversation_id: str, text: str) -> dict[str, Any]:
+        message: dict[str, Any] = self.call(
+            "POST", f"/conversations/{conversation_id}/messages",
+            {"client_id": uuid.uuid4().hex, "text": text})["message"]
+        return message
+
+    def texts(self, conversation_id: str) -> list[str]:
+        body = self.call("GET", f"/conversations/{conversation_id}/messages?limit=200")
+        return [m["text"] for m in body["messages"]]

@@ -1,0 +1,108 @@
+"""Browser-test fixtures: a real `chatbank serve` process and Debian's Chromium via Playwright."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import IO
+
+import pytest
+from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, sync_playwright
+
+from tests.support.servers import ServerProcess, free_port, wait_until_up
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run",
+                 "--disable-quic"]
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+DESKTOP = {"width": 1280, "height": 800}
+MOBILE = {"width": 375, "height": 740}
+
+
+class PlatformProcess(ServerProcess):
+    """`ServerProcess` that also closes its log file (the base class leaks the handle, which
+    the suite's warnings-as-errors setting turns into a failure)."""
+
+    log: IO[bytes] | None = None
+
+    def start(self) -> PlatformProcess:
+        self.log = self.log_path.open("ab")
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "chatbank.cli.main", *self.args],
+            env={**os.environ, **self.env}, stdout=self.log, stderr=subprocess.STDOUT)
+        wait_until_up(self.url + self.health_path, timeout_s=40)
+        return self
+
+    def stop(self) -> None:
+        super().stop()
+        if self.log is not None:
+            self.log.close()
+            self.log = None
+
+
+@pytest.fixture(scope="module")
+def platform(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PlatformProcess]:
+    data_dir = tmp_path_factory.mktemp("browser-platform")
+    port = free_port()
+    server = PlatformProcess(
+        ["serve", "--port", str(port)],
+        {"CHATBANK_DATA_DIR": str(data_dir), "CHATBANK_PUBLIC_URL": f"http://127.0.0.1:{port}"},
+        port, data_dir / "server.log")
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, headless=True,
+                                              args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+class Pages:
+    """Opens pages and fails the test if any of them throws an uncaught error."""
+
+    def __init__(self, browser: Browser) -> None:
+        self.browser = browser
+        self.contexts: list[BrowserContext] = []
+        self.errors: list[str] = []
+
+    def new(self, viewport: dict[str, int] = DESKTOP) -> Page:
+        context = self.browser.new_context(viewport=viewport)  # type: ignore[arg-type]
+        context.set_default_timeout(10_000)
+        self.contexts.append(context)
+        page = context.new_page()
+        page.on("pageerror", lambda error: self.errors.append(str(error)))
+        page.on("console", self._console)
+        return page
+
+    def _console(self, message: ConsoleMessage) -> None:
+        # Failed requests (401 before log-in, a refused socket while the server restarts)
+        # are expected; script errors are not.
+        expected = ("Failed to load resource", "WebSocket connection")
+        if message.type == "error" and not message.text.startswith(expected):
+            self.errors.append(message.text)
+
+    def close(self) -> None:
+        for context in self.contexts:
+            context.close()
+
+
+@pytest.fixture
+def pages(browser: Browser) -> Iterator[Pages]:
+    opened = Pages(browser)
+    yield opened
+    opened.close()
+    assert not opened.errors, opened.errors
+
+
+def screenshot(page: Page, name: str) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"))
