@@ -1,0 +1,94 @@
+"""Pydantic models of the request bodies we accept (the OB API's edge; nothing else uses them)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+Permission = Literal[
+    "ReadAccountsBasic", "ReadAccountsDetail", "ReadBalances", "ReadBeneficiariesBasic",
+    "ReadBeneficiariesDetail", "ReadDirectDebits", "ReadOffers", "ReadPAN", "ReadParty",
+    "ReadPartyPSU", "ReadProducts", "ReadScheduledPaymentsBasic", "ReadScheduledPaymentsDetail",
+    "ReadStandingOrdersBasic", "ReadStandingOrdersDetail", "ReadStatementsBasic",
+    "ReadStatementsDetail", "ReadTransactionsBasic", "ReadTransactionsCredits",
+    "ReadTransactionsDebits", "ReadTransactionsDetail",
+]
+SORT_CODE_SCHEME = "UK.OBIE.SortCodeAccountNumber"
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class ReadConsentData(_Strict):
+    Permissions: list[Permission] = Field(min_length=1)
+    ExpirationDateTime: datetime | None = None
+    TransactionFromDateTime: datetime | None = None
+    TransactionToDateTime: datetime | None = None
+
+
+class ReadConsentRequest(_Strict):
+    """OBReadConsent1."""
+
+    Data: ReadConsentData
+    Risk: dict[str, Any]
+
+
+class ActiveAmount(_Strict):
+    Amount: str = Field(pattern=r"^\d{1,13}$|^\d{1,13}\.\d{1,5}$")
+    Currency: str = Field(pattern=r"^[A-Z]{3,3}$")
+
+
+class CashAccount(_Strict):
+    SchemeName: str
+    Identification: str = Field(min_length=1, max_length=256)
+    Name: str | None = Field(default=None, min_length=1, max_length=350)
+    SecondaryIdentification: str | None = Field(default=None, min_length=1, max_length=34)
+
+
+class CreditorAccount(CashAccount):
+    Name: str = Field(min_length=1, max_length=350)
+
+
+class Remittance(_Strict):
+    Unstructured: str | None = Field(default=None, min_length=1, max_length=140)
+    Reference: str | None = Field(default=None, min_length=1, max_length=35)
+
+
+class Initiation(_Strict):
+    InstructionIdentification: str = Field(min_length=1, max_length=35)
+    EndToEndIdentification: str = Field(min_length=1, max_length=35)
+    LocalInstrument: str | None = None
+    InstructedAmount: ActiveAmount
+    DebtorAccount: CashAccount | None = None
+    CreditorAccount: CreditorAccount
+    RemittanceInformation: Remittance | None = None
+    SupplementaryData: dict[str, Any] | None = None
+
+
+class DomesticConsentData(_Strict):
+    ReadRefundAccount: Literal["No", "Yes"] | None = None
+    Initiation: Initiation
+    Authorisation: dict[str, Any] | None = None
+    SCASupportData: dict[str, Any] | None = None
+
+
+class DomesticConsentRequest(_Strict):
+    """OBWriteDomesticConsent4."""
+
+    Data: DomesticConsentData
+    Risk: dict[str, Any]
+
+
+class DomesticPaymentData(_Strict):
+    ConsentId: str = Field(min_length=1, max_length=128)
+    Initiation: Initiation
+
+
+class DomesticPaymentRequest(_Strict):
+    """OBWriteDomestic2."""
+
+    Data: DomesticPaymentData
+    Risk: dict[str, Any]

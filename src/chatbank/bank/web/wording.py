@@ -1,0 +1,58 @@
+"""Plain words for OB permissions and statuses, as the customer reads them at the bank."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any
+
+from chatbank.core.money import Money
+
+PERMISSION_WORDS: dict[str, str] = {
+    "ReadAccountsBasic": "See your account names and types",
+    "ReadAccountsDetail": "See your account names, types, sort codes and account numbers",
+    "ReadBalances": "See your balances",
+    "ReadBeneficiariesBasic": "See that you have saved payees",
+    "ReadBeneficiariesDetail": "See your saved payees and their account details",
+    "ReadDirectDebits": "See your Direct Debits",
+    "ReadOffers": "See offers the bank makes you",
+    "ReadPAN": "See your full card numbers",
+    "ReadParty": "See the account holder's name and contact details",
+    "ReadPartyPSU": "See your name and contact details",
+    "ReadProducts": "See which products your accounts are",
+    "ReadScheduledPaymentsBasic": "See your future-dated payments",
+    "ReadScheduledPaymentsDetail": "See your future-dated payments and who they pay",
+    "ReadStandingOrdersBasic": "See your standing orders",
+    "ReadStandingOrdersDetail": "See your standing orders and who they pay",
+    "ReadStatementsBasic": "See your statements",
+    "ReadStatementsDetail": "See your statements in full",
+    "ReadTransactionsBasic": "See your transactions (amounts and dates)",
+    "ReadTransactionsDetail": "See your transactions in full (descriptions, merchants, balances)",
+    "ReadTransactionsCredits": "…including money coming in",
+    "ReadTransactionsDebits": "…including money going out",
+}
+
+
+def permission_words(permissions: list[str]) -> list[str]:
+    """One sentence per permission, in the order asked."""
+    return [PERMISSION_WORDS.get(p, p) for p in permissions]
+
+
+def initiation_binding(initiation: dict[str, Any]) -> str:
+    """Digest of the exact payment shown, so approval is bound to amount and payee."""
+    canonical = json.dumps(initiation, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def payment_summary(initiation: dict[str, Any]) -> dict[str, str]:
+    """Amount, payee and reference of a payment, formatted for the consent page."""
+    amount = initiation["InstructedAmount"]
+    money = Money.from_decimal_string(amount["Amount"], amount["Currency"])
+    creditor = initiation["CreditorAccount"]
+    ident = str(creditor["Identification"])
+    remittance = initiation.get("RemittanceInformation") or {}
+    symbol = "£" if money.currency == "GBP" else f"{money.currency} "
+    return {"amount": f"{symbol}{money.to_decimal_string()}", "payee": str(creditor["Name"]),
+            "sort_code": f"{ident[0:2]}-{ident[2:4]}-{ident[4:6]}",
+            "account_number": ident[6:14],
+            "reference": str(remittance.get("Reference") or initiation["EndToEndIdentification"])}
