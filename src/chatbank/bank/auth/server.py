@@ -185,6 +185,12 @@ class AuthorisationServer:
              "expires_at": now + timedelta(seconds=self.settings.refresh_token_ttl_s)}])
         return IssuedTokens(access, self.settings.access_token_ttl_s, scope, refresh)
 
+    async def issue_for_consent(self, client_id: str, scope: str, consent_id: str,
+                                customer_id: str) -> IssuedTokens:
+        """Tokens for an already authorised consent (the sandbox's headless grant)."""
+        async with self.engine.begin() as conn:
+            return await self._issue_pair(conn, client_id, scope, consent_id, customer_id, None)
+
     async def refresh(self, client: Client, refresh_token: str) -> IssuedTokens:
         """Rotate a refresh token: the old one stops working, a new pair is issued."""
         async with self.engine.begin() as conn:

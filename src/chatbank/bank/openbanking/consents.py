@@ -101,7 +101,7 @@ class Consents:
                      initiation: dict[str, Any] | None = None) -> Consent:
         """Store a new consent awaiting the customer's authorisation."""
         now = utc_now()
-        values = {"consent_id": new_id("acc" if kind == ACCOUNT_ACCESS else "pdc"),
+        values = {"consent_id": new_id("aac" if kind == ACCOUNT_ACCESS else "pdc"),
                   "kind": kind, "client_id": client_id, "status": "AwaitingAuthorisation",
                   "permissions": permissions, "expires_at": expires_at,
                   "transaction_from": transaction_from, "transaction_to": transaction_to,
