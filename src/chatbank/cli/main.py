@@ -9,6 +9,7 @@ import typer
 import uvicorn
 from rich.console import Console
 
+from chatbank.cli.audit import audit_app
 from chatbank.cli.bank import bank_app
 from chatbank.cli.bench import bench_app
 from chatbank.cli.demo import run_demo
@@ -19,6 +20,7 @@ from chatbank.web.app import create_app
 app = typer.Typer(help="chatbank: banking inside a messenger.", no_args_is_help=True)
 console = Console()
 app.add_typer(bench_app, name="bench")
+app.add_typer(audit_app, name="audit")
 app.add_typer(bank_app, name="bank")
 
 
