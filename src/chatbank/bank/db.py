@@ -6,6 +6,8 @@ the bank declares its tables on `bank_metadata`, never on the platform's metadat
 
 from __future__ import annotations
 
+import asyncio
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -72,6 +74,15 @@ def bank_alembic_config(database_url: str) -> Config:
 
 
 def upgrade_bank_database(database_url: str) -> None:
-    """Bring the bank database at `database_url` to the newest schema (blocking; call it in a
-    thread from async code: it runs its own event loop)."""
-    command.upgrade(bank_alembic_config(database_url), "head")
+    """Bring the bank database at `database_url` to the newest schema (blocking).
+
+    Alembic runs its own event loop, so when called from inside a running loop the upgrade
+    runs in a short-lived worker thread (prefer `await asyncio.to_thread(...)` there).
+    """
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        command.upgrade(bank_alembic_config(database_url), "head")
+        return
+    with ThreadPoolExecutor(max_workers=1) as worker:
+        worker.submit(command.upgrade, bank_alembic_config(database_url), "head").result()

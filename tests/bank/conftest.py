@@ -1,0 +1,122 @@
+"""Bank fixtures: real bank databases (SQLite files, and PostgreSQL when marked `postgres`).
+
+Migrating takes a moment, so one migrated SQLite file is made per session and copied per test.
+"""
+
+from __future__ import annotations
+
+import shutil
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from chatbank.bank.db import create_bank_engine, upgrade_bank_database
+from tests.contract.banks import RunningBank, running_bank
+from tests.contract.tpp import Tpp
+from tests.support.postgres import PostgresServer, postgres_server
+
+__all__ = ["postgres_server"]
+
+
+class ManualClock:
+    """A clock the test moves by hand (UTC)."""
+
+    def __init__(self, start: datetime | None = None) -> None:
+        self.moment = start or datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
+
+    def now(self) -> datetime:
+        return self.moment
+
+    def advance(self, seconds: float) -> None:
+        self.moment += timedelta(seconds=seconds)
+
+
+def sqlite_url(path: Path) -> str:
+    return f"sqlite+aiosqlite:///{path.resolve()}"
+
+
+@pytest.fixture(scope="session")
+def migrated_bank_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An SQLite bank database at the newest schema, to be copied, never written."""
+    path = tmp_path_factory.mktemp("bank-template") / "bank.db"
+    upgrade_bank_database(sqlite_url(path))
+    return path
+
+
+def fresh_bank_file(template: Path, directory: Path) -> Path:
+    """A private copy of the migrated template in `directory`."""
+    target = directory / f"bank-{uuid.uuid4().hex[:8]}.db"
+    shutil.copyfile(template, target)
+    return target
+
+
+@pytest.fixture
+def bank_url(migrated_bank_file: Path, tmp_path: Path) -> str:
+    """A migrated, empty SQLite bank database of this test."""
+    return sqlite_url(fresh_bank_file(migrated_bank_file, tmp_path))
+
+
+@pytest.fixture
+async def bank_engine(bank_url: str) -> AsyncIterator[AsyncEngine]:
+    engine = create_bank_engine(bank_url)
+    yield engine
+    await engine.dispose()
+
+
+@pytest.fixture
+def manual_clock() -> ManualClock:
+    return ManualClock()
+
+
+@pytest.fixture(scope="session")
+def postgres_bank_template(postgres_server: PostgresServer) -> str:
+    """Name of a migrated PostgreSQL bank database that tests clone (CREATE ... TEMPLATE)."""
+    upgrade_bank_database(postgres_server.create_database("bank_template"))
+    return "bank_template"
+
+
+def clone_postgres_bank(server: PostgresServer, template: str) -> str:
+    name = f"bank_{uuid.uuid4().hex[:12]}"
+    server.psql(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
+    return server.url(name)
+
+
+@pytest.fixture
+def postgres_bank_url(postgres_server: PostgresServer, postgres_bank_template: str) -> str:
+    """A migrated, empty bank database on the session's throwaway PostgreSQL."""
+    return clone_postgres_bank(postgres_server, postgres_bank_template)
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+async def any_bank_engine(
+    request: pytest.FixtureRequest, migrated_bank_file: Path, tmp_path: Path
+) -> AsyncIterator[AsyncEngine]:
+    """A migrated bank database on SQLite and, as a second parameter, on PostgreSQL."""
+    if request.param == "sqlite":
+        url = sqlite_url(fresh_bank_file(migrated_bank_file, tmp_path))
+    else:
+        url = request.getfixturevalue("postgres_bank_url")
+    engine = create_bank_engine(url)
+    yield engine
+    await engine.dispose()
+
+
+# --- the OB API / OAuth engineer's fixtures: a real seeded bank on a free port, and a TPP ----
+
+@pytest.fixture(scope="module")
+def bank(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningBank]:
+    """A migrated, seeded sandbox bank (alice, bob) served on a free loopback port."""
+    with running_bank(tmp_path_factory.mktemp("bank")) as started:
+        yield started
+
+
+@pytest.fixture
+def tpp(bank: RunningBank) -> Iterator[Tpp]:
+    """A third party registered at `bank` with a secret and a signing key."""
+    client = Tpp.register(bank.url)
+    yield client
+    client.close()
