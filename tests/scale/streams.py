@@ -45,6 +45,14 @@ async def resumed_socket(api: Api, cursors: dict[str, int] | None = None
         yield ws
 
 
+async def caught_up(api: Api, cursors: dict[str, int]) -> list[dict[str, Any]]:
+    """What a returning client is sent when it resumes from `cursors`, before `resumed`."""
+    async with api.socket() as ws:
+        await ws.send(json.dumps({"type": "resume", "cursors": cursors}))
+        frames = await frames_until(ws, lambda fs: fs and fs[-1]["type"] == "resumed")
+    return [f for f in frames if f["type"] == "event"]
+
+
 async def frames_until(ws: Any, done: Any, timeout_s: float = 15.0) -> list[dict[str, Any]]:
     """Every frame received until `done(frames)` is true."""
     frames: list[dict[str, Any]] = []

@@ -2,10 +2,19 @@
 
 from __future__ import annotations
 
+import asyncio
 import uuid
+from typing import Any
 
 import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy.engine import Connection
 
+from chatbank.db import create_engine_for_url
+from chatbank.db.all_tables import platform_metadata
+from chatbank.db.migrate import alembic_config, upgrade_to_head
 from tests.scale.cluster import Instance, migrated_database
 from tests.scale.streams import Users, resumed_socket
 from tests.support.api import next_frame
@@ -14,21 +23,29 @@ from tests.support.postgres import PostgresServer
 pytestmark = [pytest.mark.postgres, pytest.mark.redis]
 
 
-def test_migrations_create_every_table_on_postgres(postgres_server: PostgresServer) -> None:
+def test_migrations_build_exactly_the_declared_schema_on_postgres(
+        postgres_server: PostgresServer) -> None:
     url = migrated_database(postgres_server, prefix="schema")
+
+    def differences(connection: Connection) -> list[Any]:
+        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        return list(compare_metadata(context, platform_metadata))
+
+    async def compare() -> list[Any]:
+        engine = create_engine_for_url(url, pool_size=1)
+        try:
+            async with engine.connect() as connection:
+                return await connection.run_sync(differences)
+        finally:
+            await engine.dispose()
+
+    assert asyncio.run(compare()) == []
     database = url.rsplit("/", 1)[1]
-    tables = postgres_server.psql(
-        "SELECT string_agg(tablename, ',' ORDER BY tablename) FROM pg_tables "
-        "WHERE schemaname = 'public'", database)
-    assert tables.split(",") == [
-        "alembic_version", "blocks", "contacts", "conversation_events", "conversations",
-        "members", "messages", "reactions", "sessions", "users"]
-    assert postgres_server.psql("SELECT version_num FROM alembic_version", database) == "0001"
+    head = ScriptDirectory.from_config(alembic_config(url)).get_current_head()
+    assert postgres_server.psql("SELECT version_num FROM alembic_version", database) == head
 
 
 def test_migrating_twice_changes_nothing(postgres_server: PostgresServer) -> None:
-    from chatbank.db.migrate import upgrade_to_head
-
     url = migrated_database(postgres_server, prefix="twice")
     upgrade_to_head(url)
     database = url.rsplit("/", 1)[1]
