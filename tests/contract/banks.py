@@ -7,8 +7,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from chatbank.bank.app import create_bank_app
+from chatbank.bank.books import Account, BankBooks
 from chatbank.bank.db import create_bank_engine, upgrade_bank_database
 from chatbank.bank.seed import SeedReport, seed_bank
 from chatbank.bank.settings import BankSettings
@@ -23,6 +25,24 @@ class RunningBank:
 
     def account_ids(self, login: str) -> list[str]:
         return next(c.account_ids for c in self.seed.customers if c.login == login)
+
+    def customer_id(self, login: str) -> str:
+        return next(c.customer_id for c in self.seed.customers if c.login == login)
+
+    def accounts(self, login: str) -> list[Account]:
+        """The customer's accounts as the books hold them (for identifiers and balances)."""
+        return asyncio.run(self._books_call("list_accounts", self.customer_id(login)))
+
+    def available_minor(self, login: str, account_id: str) -> int:
+        balances = asyncio.run(self._books_call("balances", self.customer_id(login), account_id))
+        return int(balances.available_minor)
+
+    async def _books_call(self, method: str, *args: str) -> Any:
+        engine = create_bank_engine(self.settings.resolved_database_url)
+        try:
+            return await getattr(BankBooks(engine), method)(*args)
+        finally:
+            await engine.dispose()
 
 
 async def _seed(settings: BankSettings, sort_code_prefix: str) -> SeedReport:

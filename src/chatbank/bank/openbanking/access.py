@@ -68,5 +68,5 @@ def require_permission(consent: Consent, *any_of: str) -> set[str]:
 def require_account(consent: Consent, account_id: str) -> None:
     """The customer picked this account for the consent (others look unknown)."""
     if account_id not in consent.account_ids:
-        raise OBError(404, "account_not_found", "UK.OBIE.Resource.NotFound",
+        raise OBError(403, "account_not_in_consent", "UK.OBIE.Resource.NotFound",
                       "No such account under this consent.", "AccountId")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request, Response
 
@@ -173,8 +174,7 @@ async def get_transactions(account_id: str, request: Request, bank: Runtime) -> 
     next_url = None
     if page < total_pages:
         query = dict(request.query_params) | {"page": str(page + 1)}
-        next_url = (f"{bank.settings.base_url}{request.url.path}?" +
-                    "&".join(f"{k}={v}" for k, v in query.items()))
+        next_url = f"{bank.settings.base_url}{request.url.path}?{urlencode(query)}"
     detail = "ReadTransactionsDetail" in granted
     return envelope(bank, request, {"Transaction": [
         views.transaction_json(t, detail) for t in shown]}, total_pages, next_url)

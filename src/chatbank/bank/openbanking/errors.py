@@ -55,7 +55,8 @@ KNOWN: dict[str, tuple[int, str, str | None]] = {
     "payload_too_large": (400, "UK.OBIE.Field.Invalid", None),
 }
 STATUS_BY_TYPE: list[tuple[type[ChatbankError], int, str]] = [
-    (NotFound, 404, "UK.OBIE.Resource.NotFound"),
+    # The spec lists 404 on few operations; OB guidance is 400 + Resource.NotFound for ids.
+    (NotFound, 400, "UK.OBIE.Resource.NotFound"),
     (Forbidden, 403, "UK.OBIE.Resource.InvalidConsentStatus"),
     (Unauthenticated, 401, "UK.OBIE.Header.Invalid"),
     (Conflict, 400, "UK.OBIE.Resource.ConsentMismatch"),
@@ -114,6 +115,7 @@ async def _validation(_request: Request, exc: Exception) -> JSONResponse:
 async def _http(_request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
     codes = {404: ("not_found", "UK.OBIE.Resource.NotFound"),
+             400: ("bad_request", "UK.OBIE.Field.Invalid"),
              405: ("method_not_allowed", "UK.OBIE.UnexpectedError"),
              415: ("unsupported_media_type", "UK.OBIE.Header.Invalid")}
     code, ob_code = codes.get(exc.status_code, ("http_error", "UK.OBIE.UnexpectedError"))
