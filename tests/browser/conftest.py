@@ -37,14 +37,21 @@ class PlatformProcess(ServerProcess):
         wait_until_up(self.url + self.health_path, timeout_s=40)
         return self
 
+    def kill(self) -> None:
+        super().kill()
+        self._close_log()
+
     def stop(self) -> None:
         super().stop()
+        self._close_log()
+
+    def _close_log(self) -> None:
         if self.log is not None:
             self.log.close()
             self.log = None
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def platform(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PlatformProcess]:
     data_dir = tmp_path_factory.mktemp("browser-platform")
     port = free_port()
@@ -57,7 +64,7 @@ def platform(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PlatformProce
     server.stop()
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def browser() -> Iterator[Browser]:
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=CHROMIUM, headless=True,
