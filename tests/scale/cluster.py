@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import itertools
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,12 +14,11 @@ from tests.support.postgres import PostgresServer
 from tests.support.servers import ServerThread, free_port
 
 LOGIN_LIMIT = 3  # failed log-ins per window that clusters allow (small: tests reach it fast)
-_database_numbers = itertools.count(1)
 
 
 def migrated_database(server: PostgresServer, prefix: str = "platform") -> str:
     """A fresh, fully migrated platform database on `server`; returns its URL."""
-    url = server.create_database(f"{prefix}_{next(_database_numbers)}")
+    url = server.fresh_database(prefix)
     upgrade_to_head(url)
     return url
 

@@ -6,7 +6,8 @@ PostgreSQL refuses to run as root, so when the tests run as root (CI) the server
     with running_postgres() as server:
         url = server.create_database("platform")   # postgresql+asyncpg://...
 
-or the session fixture `postgres_server` (import it into a conftest to use it).
+or the session fixture `postgres_server` (import it into a conftest to use it; every conftest
+that does shares the one server).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import re
 import shutil
 import subprocess
 import tempfile
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -113,6 +115,10 @@ class PostgresServer:
     def url(self, database: str) -> str:
         return f"postgresql+asyncpg://{SUPERUSER}@127.0.0.1:{self.port}/{database}"
 
+    def fresh_database(self, prefix: str = "test") -> str:
+        """Create a database with a name nobody else uses and return its URL."""
+        return self.create_database(f"{prefix}_{uuid.uuid4().hex[:12]}")
+
     def create_database(self, name: str) -> str:
         """Create an empty database `name` (once) and return its SQLAlchemy asyncpg URL."""
         if not _NAME.match(name):
@@ -133,8 +139,22 @@ def running_postgres() -> Iterator[PostgresServer]:
         server.stop()
 
 
+_shared: PostgresServer | None = None
+
+
+def shared_postgres(config: pytest.Config) -> PostgresServer:
+    """The test process's one PostgreSQL, started on first use and stopped when pytest ends
+    (however it ends), however many conftests import `postgres_server`."""
+    global _shared
+    if _shared is None:
+        server = PostgresServer()
+        config.add_cleanup(server.stop)
+        _shared = server.start()
+    return _shared
+
+
 @pytest.fixture(scope="session")
-def postgres_server() -> Iterator[PostgresServer]:
-    """One throwaway PostgreSQL per test session; tests create their own databases on it."""
-    with running_postgres() as server:
-        yield server
+def postgres_server(request: pytest.FixtureRequest) -> PostgresServer:
+    """The session's throwaway PostgreSQL; tests create their own databases on it (pick names
+    no other test directory uses, or call `fresh_database`)."""
+    return shared_postgres(request.config)

@@ -4,7 +4,8 @@
         settings = Settings(redis_url=server.url, ...)
         server.restart()   # crash and start again on the same port: clients must reconnect
 
-or the session fixture `redis_server` (import it into a conftest to use it).
+or the session fixture `redis_server` (import it into a conftest to use it; every conftest
+that does shares the one server).
 """
 
 from __future__ import annotations
@@ -124,8 +125,20 @@ def running_redis() -> Iterator[RedisServer]:
         server.stop()
 
 
+_shared: RedisServer | None = None
+
+
+def shared_redis(config: pytest.Config) -> RedisServer:
+    """The test process's one Redis, started on first use and stopped when pytest ends."""
+    global _shared
+    if _shared is None:
+        server = RedisServer()
+        config.add_cleanup(server.stop)
+        _shared = server.start()
+    return _shared
+
+
 @pytest.fixture(scope="session")
-def redis_server() -> Iterator[RedisServer]:
-    """One throwaway Redis per test session (tests that restart Redis start their own)."""
-    with running_redis() as server:
-        yield server
+def redis_server(request: pytest.FixtureRequest) -> RedisServer:
+    """The session's throwaway Redis (tests that crash Redis use `running_redis` instead)."""
+    return shared_redis(request.config)
