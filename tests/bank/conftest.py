@@ -5,16 +5,21 @@ Migrating takes a moment, so one migrated SQLite file is made per session and co
 
 from __future__ import annotations
 
+import asyncio
 import shutil
 import uuid
 from collections.abc import AsyncIterator, Iterator
-from datetime import UTC, datetime, timedelta
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from argon2 import PasswordHasher
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from chatbank.bank.books import BankBooks
 from chatbank.bank.db import create_bank_engine, upgrade_bank_database
+from chatbank.bank.seed import SeedReport, seed_bank
 from tests.contract.banks import RunningBank, running_bank
 from tests.contract.tpp import Tpp
 from tests.support.postgres import PostgresServer, postgres_server
@@ -102,6 +107,43 @@ async def any_bank_engine(
         url = request.getfixturevalue("postgres_bank_url")
     engine = create_bank_engine(url)
     yield engine
+    await engine.dispose()
+
+
+SEED_TODAY = date(2026, 11, 25)
+SEED_BANK_NAME = "Northbank"
+SEED_SORT_CODE_PREFIX = "20"
+# Cheap argon2 parameters keep the seeding fast; verification reads them from the hash.
+FAST_HASHER = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+
+
+@pytest.fixture(scope="session")
+def seeded_bank(migrated_bank_file: Path) -> tuple[Path, SeedReport]:
+    """A bank seeded once per session with alice, bob and carol (seed 7, today 2026-11-25)."""
+    path = fresh_bank_file(migrated_bank_file, migrated_bank_file.parent)
+
+    async def seed() -> SeedReport:
+        engine = create_bank_engine(sqlite_url(path))
+        try:
+            return await seed_bank(engine, SEED_BANK_NAME, SEED_SORT_CODE_PREFIX,
+                                   ["alice", "bob", "carol"], seed=7, today=SEED_TODAY,
+                                   password_hasher=FAST_HASHER)
+        finally:
+            await engine.dispose()
+
+    with ThreadPoolExecutor(max_workers=1) as worker:  # works inside or outside a loop
+        report = worker.submit(asyncio.run, seed()).result()
+    return path, report
+
+
+@pytest.fixture
+async def seeded_books(
+    seeded_bank: tuple[Path, SeedReport], tmp_path: Path
+) -> AsyncIterator[tuple[BankBooks, SeedReport, ManualClock]]:
+    """`BankBooks` on a private copy of the seeded bank, with a clock the test moves."""
+    engine = create_bank_engine(sqlite_url(fresh_bank_file(seeded_bank[0], tmp_path)))
+    clock = ManualClock(datetime(2026, 11, 25, 12, 0, tzinfo=UTC))
+    yield BankBooks(engine, clock, password_hasher=FAST_HASHER), seeded_bank[1], clock
     await engine.dispose()
 
 

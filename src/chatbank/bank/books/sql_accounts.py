@@ -5,13 +5,16 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import case, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from chatbank.bank.books.model import Account, AccountSubtype, Card, CardStatus
 from chatbank.bank.books.tables import accounts, cards, customers
 
 _ACCOUNT_COLUMNS = (*accounts.c, customers.c.display_name.label("holder_name"))
+# Statements list the everyday account first, as banking apps do.
+_SUBTYPE_ORDER = case({"CurrentAccount": 0, "Savings": 1, "CreditCard": 2},
+                      value=accounts.c.account_subtype, else_=3)
 
 
 def row_to_account(row: Any) -> Account:
@@ -52,7 +55,8 @@ class SqlAccounts:
 
     async def accounts_of(self, customer_id: str) -> list[Account]:
         rows = await self.conn.execute(self._accounts().where(
-            accounts.c.customer_id == customer_id).order_by(accounts.c.opened_on, accounts.c.id))
+            accounts.c.customer_id == customer_id).order_by(
+                accounts.c.opened_on, _SUBTYPE_ORDER, accounts.c.id))
         return [row_to_account(r) for r in rows]
 
     async def account_of(self, customer_id: str, account_id: str) -> Account | None:
