@@ -5,10 +5,12 @@ from __future__ import annotations
 import asyncio
 import uuid
 
+import httpx
 import pytest
 
 from tests.scale.cluster import Instance
 from tests.scale.streams import Users, events_until, quiet_frames, resumed_socket
+from tests.support.api import PASSWORD
 
 pytestmark = [pytest.mark.postgres, pytest.mark.redis]
 
@@ -62,3 +64,53 @@ async def test_concurrent_retries_of_one_client_id_store_one_message(
     events = await bob.call("GET", f"/conversations/{conversation_id}/events", expect=200,
                             after_seq=0)
     assert [e["seq"] for e in events["events"]] == [1, 2]
+
+# Check-then-insert races in the messenger: the loser's unique violation is unhandled (500).
+# Found by these tests; reported to the messenger's owner. Not strict: a run may miss the race.
+RACE = "check-then-insert race: IntegrityError becomes 500 (see the scale report)"
+
+
+@pytest.mark.xfail(reason=f"conversations.py open_direct: {RACE}", strict=False)
+async def test_both_people_opening_their_direct_chat_at_once_get_the_same_one(
+        cluster: list[Instance], users: Users) -> None:
+    a, b = cluster
+    pairs = [(await users.sign_up(a, "Alice Adams"), await users.sign_up(b, "Bob Brown"))
+             for _ in range(5)]
+    responses = await asyncio.gather(*[
+        api.http.post("/api/v1/conversations/direct", json={"user_id": other.id})
+        for alice, bob in pairs for api, other in ((alice, bob), (bob, alice))])
+    assert [r.status_code for r in responses] == [201] * len(responses), [
+        r.text for r in responses if r.status_code != 201]
+    ids = [r.json()["conversation"]["id"] for r in responses]
+    assert all(ids[n] == ids[n + 1] for n in range(0, len(ids), 2))
+
+
+@pytest.mark.xfail(reason=f"accounts.py sign_up: {RACE}", strict=False)
+async def test_signing_up_one_handle_twice_at_once_is_one_account_and_one_handle_taken(
+        cluster: list[Instance]) -> None:
+    handle = f"twin{uuid.uuid4().hex[:8]}"
+    body = {"handle": handle, "display_name": "Twin", "password": PASSWORD}
+    async with httpx.AsyncClient() as anon:
+        responses = await asyncio.gather(*[
+            anon.post(f"{cluster[n % 2].url}/api/v1/auth/signup", json=body) for n in range(4)])
+    assert sorted(r.status_code for r in responses) == [201, 409, 409, 409], [
+        r.text for r in responses]
+    assert all(r.json()["error"]["code"] == "handle_taken"
+               for r in responses if r.status_code == 409)
+
+
+@pytest.mark.xfail(reason=f"sql_conversations.py add_reaction: {RACE}", strict=False)
+async def test_reacting_with_the_same_emoji_at_once_adds_one_reaction(
+        cluster: list[Instance], users: Users) -> None:
+    a, b = cluster
+    alice_a = await users.sign_up(a, "Alice Adams")
+    alice_b = users.same_user_on(alice_a, b)
+    bob = await users.sign_up(b, "Bob Brown")
+    conversation_id = await alice_a.direct_with(bob)
+    message = await bob.send(conversation_id, "lunch?")
+    path = f"/api/v1/messages/{message['id']}/reactions"
+    responses = await asyncio.gather(*[
+        (alice_a if n % 2 else alice_b).http.post(path, json={"emoji": "👍"}) for n in range(6)])
+    assert [r.status_code for r in responses] == [204] * 6, [r.text for r in responses]
+    history = await bob.call("GET", f"/conversations/{conversation_id}/messages", expect=200)
+    assert history["messages"][-1]["reactions"] == {"👍": [alice_a.id]}
