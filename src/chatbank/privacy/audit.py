@@ -25,7 +25,7 @@ GENESIS_HASH = "0" * 64
 MAX_REASON_CHARS = 80
 _ACTOR = re.compile(r"^[a-z][a-z-]{0,30}(:[a-z0-9-]{1,30})?$")
 # Anything that looks like an amount, a date, a sort code or an account number.
-_NUMBERS = re.compile(r"[£$€¥]?\s?\d(?:[\d,.:/ -]*\d)?")
+_NUMBERS = re.compile(r"(?:[£$€¥]\s?)?\d(?:[\d,.:/ -]*\d)?")
 # Long unbroken runs look like tokens, IBANs or card numbers.
 _TOKENISH = re.compile(r"\S{20,}")
 
