@@ -131,10 +131,22 @@ class Tpp:
         return dict(response.json())
 
 
-def _field(html: str, name: str) -> str:
+def field_value(html: str, name: str) -> str:
     match = re.search(rf'name="{name}" value="([^"]*)"', html)
     assert match, f"no {name} in page"
     return match.group(1)
+
+
+def sign_in(browser: httpx.Client, login: str, password: str = SANDBOX_PASSWORD) -> None:
+    """Password, then the sandbox one-time code read off the SCA page."""
+    signed_in = browser.post("/login", data={"login": login, "password": password})
+    assert signed_in.status_code == 303, signed_in.text
+    sca_page = browser.get("/sca").text
+    code = re.search(r'id="sandbox-code">(\d{6})<', sca_page)
+    assert code, sca_page
+    passed = browser.post("/sca", data={"code": code.group(1),
+                                        "csrf": field_value(sca_page, "csrf")})
+    assert passed.status_code == 303, passed.text
 
 
 def customer_journey(bank_url: str, client_id: str, request_uri: str, login: str,
@@ -144,19 +156,13 @@ def customer_journey(bank_url: str, client_id: str, request_uri: str, login: str
         start = browser.get("/as/authorize", params={"client_id": client_id,
                                                      "request_uri": request_uri})
         assert start.status_code == 303, start.text
-        signed_in = browser.post("/login", data={"login": login, "password": SANDBOX_PASSWORD})
-        assert signed_in.status_code == 303, signed_in.text
-        sca_page = browser.get("/sca").text
-        code = re.search(r'id="sandbox-code">(\d{6})<', sca_page)
-        assert code, sca_page
-        passed = browser.post("/sca", data={"code": code.group(1),
-                                            "csrf": _field(sca_page, "csrf")})
-        assert passed.headers["location"] == "/consent", passed.text
+        sign_in(browser, login)
         page = browser.get("/consent").text
         offered = re.findall(r'name="accounts" value="([^"]+)"', page)
         answer = browser.post("/consent", data={
-            "decision": decision, "csrf": _field(page, "csrf"),
-            "request_uri": _field(page, "request_uri"), "binding": _field(page, "binding"),
+            "decision": decision, "csrf": field_value(page, "csrf"),
+            "request_uri": field_value(page, "request_uri"),
+            "binding": field_value(page, "binding"),
             "accounts": accounts if accounts is not None else offered[:1]})
         assert answer.status_code == 303, answer.text
         location = answer.headers["location"]

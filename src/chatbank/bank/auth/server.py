@@ -83,6 +83,23 @@ def main_scope(scope: str) -> str:
     return wanted[0]
 
 
+def _code_problem(row: Any, client_id: str, redirect_uri: str, verifier: str,
+                  now: datetime) -> str | None:
+    """Why this code cannot be exchanged, or None."""
+    if row is None or row["client_id"] != client_id:
+        return "The code is unknown."
+    if row["used_at"] is not None:
+        return "The code was already used."
+    if as_utc(row["expires_at"]) < now:
+        return "The code has expired."
+    if row["redirect_uri"] != redirect_uri:
+        return "redirect_uri does not match."
+    if not VERIFIER.match(verifier) or not hmac.compare_digest(s256(verifier),
+                                                               row["code_challenge"]):
+        return "code_verifier does not match."
+    return None
+
+
 class AuthorisationServer:
     """PAR, authorisation codes, token issuance and revocation."""
 
@@ -147,29 +164,26 @@ class AuthorisationServer:
 
     async def exchange_code(self, client: Client, code: str, redirect_uri: str,
                             verifier: str) -> IssuedTokens:
-        """Trade a code for tokens; PKCE S256 must match; a second use revokes the first."""
+        """Trade a code for tokens; PKCE S256 must match; a second use revokes the first.
+
+        Any attempt burns the code, so a wrong verifier cannot be retried.
+        """
         code_hash = sha256_hex(code)
         now = utc_now()
         async with self.engine.begin() as conn:
             row = (await conn.execute(select(authorisation_codes).where(
                 authorisation_codes.c.code_hash == code_hash))).mappings().first()
-            if row is None or row["client_id"] != client.client_id:
-                raise InvalidInput("invalid_grant", "The code is unknown.")
-            if row["used_at"] is not None:
-                await conn.execute(update(tokens).where(tokens.c.code_hash == code_hash)
-                                   .values(revoked_at=now))
-                raise InvalidInput("invalid_grant", "The code was already used.")
-            await conn.execute(update(authorisation_codes).where(
-                authorisation_codes.c.code_hash == code_hash).values(used_at=now))
-            if as_utc(row["expires_at"]) < now:
-                raise InvalidInput("invalid_grant", "The code has expired.")
-            if row["redirect_uri"] != redirect_uri:
-                raise InvalidInput("invalid_grant", "redirect_uri does not match.")
-            if not VERIFIER.match(verifier) or not hmac.compare_digest(
-                    s256(verifier), row["code_challenge"]):
-                raise InvalidInput("invalid_grant", "code_verifier does not match.")
-            return await self._issue_pair(conn, client.client_id, row["scope"],
-                                          row["consent_id"], row["customer_id"], code_hash)
+            problem = _code_problem(row, client.client_id, redirect_uri, verifier, now)
+            if row is not None and row["client_id"] == client.client_id:
+                if row["used_at"] is not None:
+                    await conn.execute(update(tokens).where(tokens.c.code_hash == code_hash)
+                                       .values(revoked_at=now))
+                await conn.execute(update(authorisation_codes).where(
+                    authorisation_codes.c.code_hash == code_hash).values(used_at=now))
+            if problem is None and row is not None:
+                return await self._issue_pair(conn, client.client_id, row["scope"],
+                                              row["consent_id"], row["customer_id"], code_hash)
+        raise InvalidInput("invalid_grant", problem or "The code is unknown.")
 
     async def _issue_pair(self, conn: AsyncConnection, client_id: str, scope: str, consent_id: str,
                           customer_id: str, code_hash: str | None) -> IssuedTokens:

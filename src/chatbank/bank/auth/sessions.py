@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hmac
 import secrets
+import time
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -19,7 +20,7 @@ from chatbank.bank.auth.tables import customer_sessions
 from chatbank.bank.books import BankBooks
 from chatbank.bank.settings import BankSettings
 from chatbank.core.clock import as_utc, utc_now
-from chatbank.core.errors import InvalidInput, Unauthenticated
+from chatbank.core.errors import InvalidInput, RateLimited, Unauthenticated
 from chatbank.core.ids import new_secret_token
 from chatbank.core.ratelimit import RateLimiter, enforce
 
@@ -43,16 +44,37 @@ class CustomerSessions:
         self.settings = settings
         self.books = books
         self.limiter = limiter
+        self._blocked_until: dict[str, float] = {}
+
+    def _check_blocked(self, key: str, what: str) -> None:
+        until = self._blocked_until.get(key, 0.0)
+        if until > time.monotonic():
+            wait_s = int(until - time.monotonic()) + 1
+            raise RateLimited("rate_limited", f"Too many {what}; try again in {wait_s} s.",
+                              retry_after_s=wait_s)
+
+    async def _count_failure(self, key: str, limit: int, what: str) -> None:
+        """Failures count towards the limit; past it the key is blocked for the window."""
+        try:
+            await enforce(self.limiter, key, limit, self.settings.attempts_window_s, what)
+        except RateLimited as limited:
+            self._blocked_until[key] = time.monotonic() + float(
+                limited.details.get("retry_after_s", 1))
+            raise
 
     async def login(self, login: str, password: str, client_ip: str,
                     request_uri: str | None) -> str:
         """Check the password and open a (not yet strong) session; returns the cookie value."""
-        window = self.settings.attempts_window_s
         limit = self.settings.login_attempts_per_window
-        await enforce(self.limiter, f"login:{login.lower()}", limit, window, "sign-in attempts")
-        await enforce(self.limiter, f"login-ip:{client_ip}", limit * 5, window,
-                      "sign-in attempts")
-        customer_id = (await self.books.authenticate_customer(login, password)).id
+        key = f"login:{login.lower()}"
+        self._check_blocked(key, "sign-in attempts")
+        await enforce(self.limiter, f"login-ip:{client_ip}", limit * 10,
+                      self.settings.attempts_window_s, "sign-in attempts")
+        try:
+            customer_id = (await self.books.authenticate_customer(login, password)).id
+        except Unauthenticated:
+            await self._count_failure(key, limit, "sign-in attempts")
+            raise
         token = new_secret_token()
         now = utc_now()
         async with self.engine.begin() as conn:
@@ -94,13 +116,14 @@ class CustomerSessions:
                 customer_sessions.c.session_hash == sha256_hex(token)))).mappings().first()
         if row is None:
             raise Unauthenticated("session_expired", "Your session ended; sign in again.")
-        await enforce(self.limiter, f"sca:{row['customer_id']}",
-                      self.settings.sca_attempts_per_window, self.settings.attempts_window_s,
-                      "security code attempts")
+        key = f"sca:{row['customer_id']}"
+        self._check_blocked(key, "security code attempts")
         code = code.strip()
         sandbox_ok = (self.settings.sandbox and row["sca_code_hash"] is not None and
                       hmac.compare_digest(row["sca_code_hash"], sha256_hex(code)))
         if not sandbox_ok and not await self.books.verify_totp(row["customer_id"], code):
+            await self._count_failure(key, self.settings.sca_attempts_per_window,
+                                      "security code attempts")
             raise InvalidInput("sca_failed", "That security code is not right; try again.")
         await self._update(token, sca_code_hash=None, sca_passed_at=utc_now())
 
