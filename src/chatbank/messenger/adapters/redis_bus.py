@@ -72,7 +72,11 @@ class RedisPublisher:
     async def start(self) -> None:
         """Subscribe, and return once the subscription is confirmed by Redis."""
         self._task = asyncio.create_task(self._listen())
-        await asyncio.wait_for(self._ready.wait(), timeout=10)
+        try:
+            await asyncio.wait_for(self._ready.wait(), timeout=10)
+        except TimeoutError:
+            await self.stop()  # no subscriber left retrying behind a failed start-up
+            raise
 
     async def stop(self) -> None:
         if self._task is not None:
