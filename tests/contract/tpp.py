@@ -47,11 +47,11 @@ class Tpp:
 
     @classmethod
     def register(cls, bank_url: str, name: str = "Chatbank platform",
-                 method: str = "client_secret_basic") -> Tpp:
+                 method: str = "client_secret_basic", redirect_uri: str = REDIRECT_URI) -> Tpp:
         key = SigningKey.generate()
         http = httpx.Client(base_url=bank_url, timeout=20.0)
         response = http.post("/sandbox/clients", json={
-            "client_name": name, "redirect_uris": [REDIRECT_URI],
+            "client_name": name, "redirect_uris": [redirect_uri],
             "token_endpoint_auth_method": method, "jwks": {"keys": [key.jwk]}})
         assert response.status_code == 201, response.text
         body = response.json()
@@ -103,10 +103,11 @@ class Tpp:
         assert response.status_code == 201, response.text
         return str(response.json()["Data"]["ConsentId"])
 
-    def push(self, consent_id: str, scope: str, verifier: str, state: str) -> httpx.Response:
+    def push(self, consent_id: str, scope: str, verifier: str, state: str,
+             redirect_uri: str = REDIRECT_URI) -> httpx.Response:
         extra, auth = self.client_auth()
         return self.http.post("/as/par", auth=auth, data={
-            **extra, "response_type": "code", "redirect_uri": REDIRECT_URI,
+            **extra, "response_type": "code", "redirect_uri": redirect_uri,
             "scope": f"openid {scope}", "state": state, "openbanking_intent_id": consent_id,
             "code_challenge": s256(verifier), "code_challenge_method": "S256"})
 
