@@ -14,7 +14,7 @@ TARGET_BYTES_PER_IDLE_SOCKET = 50 * 1024
 class ChatBenchConfig:
     """How much load each workload offers; `quick()` shrinks it to a few seconds in all."""
 
-    pairs: int = 50
+    pairs: int = 25
     group_sizes: tuple[int, ...] = (10, 50)
     members_per_size: int = 50  # group workloads use members_per_size // size groups (at least 1)
     warmup_s: float = 0.5

@@ -15,12 +15,14 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import httpx
 
 PR_SET_PDEATHSIG = 1
+# Imports alone take 20 s on a busy 2-core machine.
+STARTUP_TIMEOUT_S = 180.0
 
 
 def free_port() -> int:
@@ -69,40 +71,46 @@ def stop(proc: subprocess.Popen[bytes], timeout_s: float = 10.0) -> None:
             proc.wait(timeout=timeout_s)
 
 
-def wait_for_http(url: str, proc: subprocess.Popen[bytes], timeout_s: float = 40.0) -> None:
+def log_tail(log: Path, chars: int = 3000) -> str:
+    return log.read_text(errors="replace")[-chars:] if log.exists() else "(no log)"
+
+
+def _wait(ready: Callable[[], bool], what: str, proc: subprocess.Popen[bytes], log: Path,
+          timeout_s: float = STARTUP_TIMEOUT_S) -> None:
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            raise RuntimeError(f"the server exited with code {proc.returncode} before {url} "
-                               "answered; see its log")
-        with contextlib.suppress(httpx.HTTPError):
-            if httpx.get(url, timeout=1.0).status_code < 500:
-                return
-        time.sleep(0.05)
-    raise RuntimeError(f"{url} did not answer within {timeout_s} s")
-
-
-def wait_for_tcp(port: int, proc: subprocess.Popen[bytes], timeout_s: float = 20.0) -> None:
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"the server exited with code {proc.returncode}; see its log")
-        with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), 0.5):
+            raise RuntimeError(f"the server exited with code {proc.returncode} before {what}:\n"
+                               f"{log_tail(log)}")
+        if ready():
             return
         time.sleep(0.05)
-    raise RuntimeError(f"nothing listened on port {port} within {timeout_s} s")
+    raise RuntimeError(f"{what} did not happen within {timeout_s} s:\n{log_tail(log)}")
+
+
+def _http_ok(url: str) -> bool:
+    with contextlib.suppress(httpx.HTTPError):
+        return httpx.get(url, timeout=1.0).status_code < 500
+    return False
+
+
+def _listening(port: int) -> bool:
+    with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), 0.5):
+        return True
+    return False
 
 
 @contextlib.contextmanager
 def chatbank_server(data_dir: Path) -> Iterator[tuple[str, int]]:
     """`chatbank serve` on a free port with its SQLite data in `data_dir`: (base URL, pid)."""
     port = free_port()
+    log = data_dir / "server.log"
     proc = spawn(["-m", "chatbank.cli.main", "serve", "--port", str(port)],
                  {"CHATBANK_DATA_DIR": str(data_dir), "CHATBANK_MODE": "test",
-                  "CHATBANK_PUBLIC_URL": f"http://127.0.0.1:{port}"},
-                 log=data_dir / "server.log")
+                  "CHATBANK_PUBLIC_URL": f"http://127.0.0.1:{port}"}, log=log)
     try:
-        wait_for_http(f"http://127.0.0.1:{port}/healthz", proc)
+        health = f"http://127.0.0.1:{port}/healthz"
+        _wait(lambda: _http_ok(health), f"{health} answered", proc, log)
         yield f"http://127.0.0.1:{port}", proc.pid
     finally:
         stop(proc)
@@ -112,9 +120,10 @@ def chatbank_server(data_dir: Path) -> Iterator[tuple[str, int]]:
 def raw_server(log_dir: Path) -> Iterator[tuple[str, int]]:
     """The bare `websockets` baseline on a free port: (base URL, pid)."""
     port = free_port()
-    proc = spawn(["-m", "chatbank.benchmarks.raw_server", str(port)], log=log_dir / "raw.log")
+    log = log_dir / "raw.log"
+    proc = spawn(["-m", "chatbank.benchmarks.raw_server", str(port)], log=log)
     try:
-        wait_for_tcp(port, proc)
+        _wait(lambda: _listening(port), f"port {port} listened", proc, log)
         yield f"http://127.0.0.1:{port}", proc.pid
     finally:
         stop(proc)

@@ -33,6 +33,7 @@ async def open_socket(ws_url: str, identity: Identity) -> ClientConnection:
 @dataclass(slots=True)
 class _Pending:
     remaining: int
+    others_remaining: int  # receipts still due at members other than the sender
     due_ns: int
     on_done: Callable[[bool], None] | None
 
@@ -50,7 +51,7 @@ class Tracker:
 
     def expect(self, key: str, members: int, due_ns: int,
                on_done: Callable[[bool], None] | None = None) -> None:
-        self.pending[key] = _Pending(members, due_ns, on_done)
+        self.pending[key] = _Pending(members, members - 1, due_ns, on_done)
         self._emptied.clear()
 
     def delivered(self, key: str, at_sender: bool, now_ns: int) -> None:
@@ -59,6 +60,7 @@ class Tracker:
             return
         self.deliveries += 1
         if not at_sender:
+            entry.others_remaining -= 1
             self.latencies_ns.append(now_ns - entry.due_ns)
         entry.remaining -= 1
         if entry.remaining == 0:
@@ -83,6 +85,17 @@ class Tracker:
         if self.pending:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._emptied.wait(), timeout_s)
+
+    def oldest_wait_ns(self, now_ns: int) -> int:
+        """How long the oldest message still in flight has been waiting (0 if none)."""
+        for entry in self.pending.values():  # insertion order: the first is the oldest
+            return now_ns - entry.due_ns
+        return 0
+
+    def missing_waits_ns(self, now_ns: int) -> list[int]:
+        """For each receipt that never came, how long it has been waited for (a lower bound)."""
+        return [now_ns - entry.due_ns for entry in self.pending.values()
+                for _ in range(entry.others_remaining)]
 
     def completed_between(self, start_ns: int, end_ns: int) -> int:
         return sum(1 for t in self.completed_at_ns if start_ns <= t < end_ns)

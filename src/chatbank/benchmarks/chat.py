@@ -17,6 +17,7 @@ from typing import Any
 from chatbank.benchmarks._config import ChatBenchConfig
 from chatbank.benchmarks._processes import (
     chatbank_server,
+    log_tail,
     raise_file_limit,
     raw_server,
     spawn,
@@ -41,8 +42,7 @@ def _run_load_generator(target: str, base_url: str, server_pid: int,
     finally:
         stop(proc)
     if proc.returncode != 0:
-        tail = log.read_text(errors="replace")[-3000:]
-        raise RuntimeError(f"the load generator for {target} failed:\n{tail}")
+        raise RuntimeError(f"the load generator for {target} failed:\n{log_tail(log)}")
     result: dict[str, Any] = json.loads(out)
     return result
 

@@ -41,8 +41,12 @@ def chat(
     # With --json the table goes to stderr, so stdout holds nothing but the document.
     console = Console(stderr=as_json)
     targets = ("chatbank", "raw") if baseline else ("chatbank",)
-    with console.status("measuring…") as status:
-        results = measure(config, targets, progress=lambda msg: status.update(msg))
+    try:
+        with console.status("measuring…") as status:
+            results = measure(config, targets, progress=lambda msg: status.update(msg))
+    except RuntimeError as error:
+        console.print(f"[red]benchmark failed:[/red] {error}")
+        raise typer.Exit(1) from error
     report = build_report(config, results)
     render(report, console)
     if as_json:
