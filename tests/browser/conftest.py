@@ -21,6 +21,7 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 DESKTOP = {"width": 1280, "height": 800}
 MOBILE = {"width": 375, "height": 740}
+START_TIMEOUT_S = 90
 
 
 class PlatformProcess(ServerProcess):
@@ -34,7 +35,12 @@ class PlatformProcess(ServerProcess):
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "chatbank.cli.main", *self.args],
             env={**os.environ, **self.env}, stdout=self.log, stderr=subprocess.STDOUT)
-        wait_until_up(self.url + self.health_path, timeout_s=40)
+        try:
+            # Generous: a loaded CI machine can take a while to import and migrate.
+            wait_until_up(self.url + self.health_path, timeout_s=START_TIMEOUT_S)
+        except RuntimeError:
+            self.kill()
+            raise
         return self
 
     def kill(self) -> None:

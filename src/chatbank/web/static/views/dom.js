@@ -96,6 +96,7 @@ export function dayLabel(iso) {
   if (Number.isNaN(d.getTime())) return "";
   const start = (x) => new Date(x.getFullYear(), x.getMonth(), x.getDate()).getTime();
   const days = Math.round((start(new Date()) - start(d)) / 86400000);
+  if (days < 0) return dateFormat.format(d); // clock skew or a future date: no weekday
   if (days === 0) return "Today";
   if (days === 1) return "Yesterday";
   if (days < 7) return dayFormat.format(d);

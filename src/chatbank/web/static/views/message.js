@@ -49,7 +49,7 @@ export function renderMessage(message, ctx) {
     "aria-label": `${ctx.mine ? "You" : ctx.senderName}, ${timeOf(message.created_at)}`,
     dataset: { messageId: message.id || "", clientId: message.client_id || "",
       seq: message.seq == null ? "" : String(message.seq), status: ctx.mine ? ctx.status : "" },
-  }, h("div", { class: "bubble" }, body), reactions(message, ctx), actions(message, ctx));
+  }, h("div", { class: message.card && !message.deleted ? "bubble has-card" : "bubble" }, body), reactions(message, ctx), actions(message, ctx));
   return el;
 }
 

@@ -1,0 +1,113 @@
+"""Cards render safely (unknown kinds as a placeholder, payloads as text); group info; mobile."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.browser.actors import ApiUser, sign_up_in_context
+from tests.browser.conftest import MOBILE, Pages, PlatformProcess, screenshot
+
+pytestmark = pytest.mark.browser
+
+HOSTILE = '<img src=x onerror="window.__pwned=1">'
+
+
+def fake_card_event(conversation_id: str, seq: int, sender_id: str, kind: str,
+                    payload: dict[str, Any]) -> dict[str, Any]:
+    message = {"id": f"msg_fake{seq}", "conversation_id": conversation_id, "seq": seq,
+               "sender_id": sender_id, "client_id": f"fake{seq}", "text": None,
+               "card": {"kind": kind, "payload": payload}, "reply_to_id": None,
+               "created_at": datetime.now(UTC).isoformat(), "edited_at": None, "deleted": False,
+               "reactions": {}}
+    return {"type": "event", "conversation_id": conversation_id, "seq": seq,
+            "kind": "message.new", "actor_id": sender_id, "payload": message,
+            "created_at": message["created_at"]}
+
+
+def apply_event(page: Page, frame: dict[str, Any]) -> None:
+    page.evaluate(f"window.__chatbank.applyEvent({json.dumps(frame)})")
+
+
+def test_unknown_card_kind_renders_as_a_safe_placeholder_and_no_payload_html_runs(
+        platform: PlatformProcess, pages: Pages) -> None:
+    page = pages.new()
+    bob = sign_up_in_context(page, platform.url, "Bob Brown", query="?test=1")
+    alice = ApiUser(platform.url, "Alice Adams")
+    conversation_id = alice.direct_with(bob["id"])
+    last = alice.send(conversation_id, "here are some cards")
+    page.locator("#conversation-list .conv-item", has_text="Alice Adams").click()
+    expect(page.locator("#messages .msg")).to_have_count(1)
+
+    apply_event(page, fake_card_event(conversation_id, last["seq"] + 1, alice.id, "mystery_kind", {
+        "title": HOSTILE, "html": HOSTILE, "rows": [{"label": HOSTILE, "value": HOSTILE}]}))
+    apply_event(page, fake_card_event(conversation_id, last["seq"] + 2, alice.id, "balance", {
+        "title": HOSTILE, "amount_minor": 123456, "currency": "GBP", "status": "completed",
+        "rows": [{"label": "Account", "value": HOSTILE}], "buttons": [{"label": HOSTILE}]}))
+    apply_event(page, fake_card_event(conversation_id, last["seq"] + 3, alice.id, "contact", {
+        "handle": "carol_c", "display_name": HOSTILE}))
+
+    unsupported = page.locator("#messages .card-unsupported")
+    expect(unsupported).to_have_count(1)
+    expect(unsupported).to_contain_text("Unsupported card")
+    expect(unsupported).not_to_contain_text("img")
+    balance = page.locator('#messages .card[data-kind="balance"]')
+    expect(balance.locator(".card-title")).to_have_text(HOSTILE)
+    expect(balance.locator(".card-amount")).to_contain_text("1,234.56")
+    expect(balance.locator("dd")).to_have_text(HOSTILE)
+    expect(page.locator('#messages .card[data-kind="contact"] .card-sub')).to_have_text("@carol_c")
+    assert page.locator("img").count() == 0
+    assert page.evaluate("window.__pwned") is None
+    screenshot(page, "04-cards")
+
+
+def test_a_group_made_in_the_ui_is_managed_from_its_info_panel_and_works_at_phone_width(
+        platform: PlatformProcess, pages: Pages) -> None:
+    page = pages.new()
+    sign_up_in_context(page, platform.url, "Bob Brown")
+    alice, carol = ApiUser(platform.url, "Alice Adams"), ApiUser(platform.url, "Carol Chen")
+    page.get_by_role("button", name="New group").click()
+    page.get_by_label("Group name").fill("Flat 4B bills")
+    for friend in (alice, carol):
+        handle = friend.user["handle"]
+        page.locator("#group-member-search").fill(handle)
+        page.locator(f'#group-member-search-results [data-handle="{handle}"]').click()
+    page.get_by_role("button", name="Create group").click()
+    expect(page.locator("#thread-title")).to_have_text("Flat 4B bills")
+    page.get_by_label("Message", exact=True).fill("Rent is due on Friday")
+    page.get_by_label("Message", exact=True).press("Enter")
+
+    page.get_by_role("button", name="Chat info").click()
+    members = page.locator("#member-list .member")
+    expect(members).to_have_count(3)
+    expect(members.filter(has_text="(you)")).to_contain_text("Admin")
+    page.get_by_role("button", name="Remove Carol Chen").click()
+    expect(members).to_have_count(2)
+    page.locator("#group-rename").fill("Flat 4B")
+    page.get_by_role("button", name="Rename").click()
+    expect(page.locator("#thread-title")).to_have_text("Flat 4B")
+    screenshot(page, "05-group-info")
+
+    phone = pages.new(viewport=MOBILE)
+    dan = sign_up_in_context(phone, platform.url, "Dan Dlamini")
+    trip = alice.call("POST", "/conversations/group", {
+        "title": "Weekend trip", "member_ids": [dan["id"]]})["conversation"]
+    alice.send(trip["id"], "Who is driving?")
+    expect(phone.locator("#conversation-list .conv-item .badge")).to_have_text("1")
+    expect(phone.locator(".thread-pane")).to_be_hidden()
+    screenshot(phone, "06-mobile-list")
+    phone.locator("#conversation-list .conv-item").click()
+    expect(phone.locator("#conversation-list")).to_be_hidden()
+    expect(phone.locator("#messages .msg-text")).to_have_text(["Who is driving?"])
+    composer = phone.get_by_label("Message", exact=True)
+    composer.fill("I can drive")
+    composer.press("Enter")
+    expect(phone.locator("#messages .msg.mine")).to_have_attribute("data-status", "sent")
+    phone.mouse.move(200, 600)
+    screenshot(phone, "07-mobile-thread")
+    phone.get_by_role("button", name="Back to chats").click()
+    expect(phone.locator("#conversation-list")).to_be_visible()
