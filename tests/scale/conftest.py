@@ -17,12 +17,14 @@ __all__ = ["postgres_server", "redis_server"]  # session fixtures, registered by
 _redis_keyspaces = itertools.cycle(range(1, 16))
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def cluster(postgres_server: PostgresServer, redis_server: RedisServer,
             tmp_path_factory: pytest.TempPathFactory) -> Iterator[list[Instance]]:
-    """Two platform instances (A and B) sharing one PostgreSQL database and one Redis."""
+    """Two platform instances (A and B) sharing one PostgreSQL database and one Redis.
+
+    Shared by the session's scale tests, which each sign up users of their own."""
     database_url = migrated_database(postgres_server)
-    # A keyspace per cluster keeps one module's rate-limit counters away from the next's.
+    # A keyspace of its own keeps its rate-limit counters away from other users of the server.
     redis_url = redis_server.url_for_db(next(_redis_keyspaces))
     with running_instances(tmp_path_factory.mktemp("cluster"), database_url, redis_url,
                            login_attempts_per_window=LOGIN_LIMIT) as instances:

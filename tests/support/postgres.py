@@ -49,12 +49,22 @@ def postgres_bin_dir() -> Path:
                        "(scripts/install-system-deps.sh) first.")
 
 
+def _temp_parent() -> str | None:
+    """Where the cluster's directory goes: the usual temp dir, unless running as root with a
+    temp dir that the `postgres` user cannot reach (e.g. TMPDIR under /root)."""
+    if os.geteuid() != 0:
+        return None
+    parent = Path(tempfile.gettempdir()).resolve()
+    reachable = all(p.stat().st_mode & 0o001 for p in (parent, *parent.parents))
+    return None if reachable else "/tmp"  # noqa: S108 (mkdtemp: private dir)
+
+
 class PostgresServer:
     """One PostgreSQL cluster on 127.0.0.1:`port`, living in a temporary directory."""
 
     def __init__(self) -> None:
         self.bin_dir = postgres_bin_dir()
-        self.root = Path(tempfile.mkdtemp(prefix="chatbank-pg-"))
+        self.root = Path(tempfile.mkdtemp(prefix="chatbank-pg-", dir=_temp_parent()))
         self.data_dir = self.root / "data"
         self.socket_dir = self.root / "sock"
         self.log_path = self.root / "server.log"
@@ -77,7 +87,12 @@ class PostgresServer:
 
     def start(self) -> PostgresServer:
         if os.geteuid() == 0:
-            self._owner = pwd.getpwnam(RUN_AS)
+            try:
+                self._owner = pwd.getpwnam(RUN_AS)
+            except KeyError:
+                raise RuntimeError(f"PostgreSQL refuses to run as root and there is no "
+                                   f"{RUN_AS!r} user; install Debian's postgresql package "
+                                   f"(make system-deps) or run the tests unprivileged.") from None
             os.chown(self.root, self._owner.pw_uid, self._owner.pw_gid)
         self.socket_dir.mkdir()
         if self._owner is not None:
