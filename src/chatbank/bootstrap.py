@@ -11,12 +11,15 @@ from chatbank.config import Settings
 from chatbank.core.clock import Clock, SystemClock
 from chatbank.core.ratelimit import MemoryRateLimiter, RateLimiter
 from chatbank.db import create_engine_for_url
+from chatbank.db.engine import is_sqlite, sync_sqlite_url
+from chatbank.messenger.adapters.message_writers import AsyncEngineWriter, GroupCommitSqliteWriter
 from chatbank.messenger.adapters.redis_bus import RedisPublisher, RedisRateLimiter
 from chatbank.messenger.cards import CardRegistry, default_card_registry
-from chatbank.messenger.ports import EventPublisher
+from chatbank.messenger.ports import EventPublisher, MessageWriter
 from chatbank.messenger.realtime import Hub, LocalPublisher
 from chatbank.messenger.services.accounts import Accounts
 from chatbank.messenger.services.conversations import Conversations
+from chatbank.messenger.services.events import message_to_wire
 from chatbank.messenger.services.messages import Messages
 from chatbank.messenger.unit_of_work import MessengerStore
 
@@ -42,6 +45,7 @@ class Platform:
             await self.publisher.stop()
         if self.redis is not None:
             await self.redis.aclose()
+        await self.messages.writer.close()
         await self.engine.dispose()
 
 
@@ -66,6 +70,10 @@ async def build_platform(settings: Settings, clock: Clock | None = None) -> Plat
     accounts = Accounts(store, clock, limiter, settings.session_ttl_s,
                         settings.login_attempts_per_window, settings.login_window_s)
     conversations = Conversations(store, clock, publisher, settings.max_group_members)
-    messages = Messages(store, clock, publisher, cards, settings.max_message_chars)
+    url = settings.resolved_database_url
+    writer: MessageWriter = (
+        GroupCommitSqliteWriter(sync_sqlite_url(url), clock, message_to_wire) if is_sqlite(url)
+        else AsyncEngineWriter(engine, clock, message_to_wire))
+    messages = Messages(store, clock, publisher, cards, settings.max_message_chars, writer)
     return Platform(settings, clock, engine, hub, publisher, limiter, cards, accounts,
                     conversations, messages, redis)

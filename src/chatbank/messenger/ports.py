@@ -2,10 +2,21 @@
 
 from __future__ import annotations
 
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
+
+if TYPE_CHECKING:
+    from chatbank.messenger.adapters.send_path import PostOutcome, PostRequest
 
 
 class EventPublisher(Protocol):
     """Delivers a real-time event to the sockets of `recipients`, on every instance."""
 
     async def publish(self, recipients: list[str], event: dict[str, Any]) -> None: ...
+
+
+class MessageWriter(Protocol):
+    """Runs the send transaction (group-committed on SQLite)."""
+
+    async def post(self, request: PostRequest) -> PostOutcome: ...
+
+    async def close(self) -> None: ...

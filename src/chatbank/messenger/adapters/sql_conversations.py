@@ -9,6 +9,7 @@ from sqlalchemy import and_, delete, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from chatbank.core.clock import as_utc
+from chatbank.db.upsert import insert_if_absent
 from chatbank.messenger.adapters.tables import (
     conversations,
     events,
@@ -42,7 +43,7 @@ def _member(row: Any) -> Member:
     )
 
 
-def _message(row: Any, reaction_map: dict[str, list[str]] | None = None) -> Message:
+def row_to_message(row: Any, reaction_map: dict[str, list[str]] | None = None) -> Message:
     return Message(
         id=row.id, conversation_id=row.conversation_id, seq=row.seq, sender_id=row.sender_id,
         client_id=row.client_id, text=row.text, card_kind=row.card_kind,
@@ -174,14 +175,14 @@ class SqlConversations:
         row = (await self.conn.execute(select(messages).where(messages.c.id == message_id))).first()
         if row is None:
             return None
-        return _message(row, (await self._reactions([message_id])).get(message_id))
+        return row_to_message(row, (await self._reactions([message_id])).get(message_id))
 
     async def message_by_client_id(self, conversation_id: str, sender_id: str,
                                    client_id: str) -> Message | None:
         row = (await self.conn.execute(select(messages).where(
             messages.c.conversation_id == conversation_id, messages.c.sender_id == sender_id,
             messages.c.client_id == client_id))).first()
-        return _message(row) if row else None
+        return row_to_message(row) if row else None
 
     async def update_message(self, message_id: str, **values: Any) -> None:
         await self.conn.execute(update(messages).where(messages.c.id == message_id).values(values))
@@ -195,17 +196,11 @@ class SqlConversations:
             query = query.where(messages.c.seq < before_seq)
         rows = list(await self.conn.execute(query.order_by(messages.c.seq.desc()).limit(limit)))
         reaction_map = await self._reactions([r.id for r in rows])
-        return [_message(r, reaction_map.get(r.id)) for r in reversed(rows)]
+        return [row_to_message(r, reaction_map.get(r.id)) for r in reversed(rows)]
 
     async def add_reaction(self, message_id: str, user_id: str, emoji: str, now: datetime) -> bool:
-        exists = await self.conn.scalar(select(func.count()).select_from(reactions).where(
-            reactions.c.message_id == message_id, reactions.c.user_id == user_id,
-            reactions.c.emoji == emoji))
-        if exists:
-            return False
-        await self.conn.execute(insert(reactions).values(
-            message_id=message_id, user_id=user_id, emoji=emoji, created_at=now))
-        return True
+        return await insert_if_absent(self.conn, reactions, message_id=message_id,
+                                      user_id=user_id, emoji=emoji, created_at=now)
 
     async def remove_reaction(self, message_id: str, user_id: str, emoji: str) -> bool:
         result = await self.conn.execute(delete(reactions).where(

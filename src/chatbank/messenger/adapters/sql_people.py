@@ -9,6 +9,7 @@ from sqlalchemy import delete, func, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from chatbank.core.clock import as_utc
+from chatbank.db.upsert import insert_if_absent
 from chatbank.messenger.adapters.tables import blocks, contacts, sessions, users
 from chatbank.messenger.model import User
 
@@ -92,13 +93,8 @@ class SqlPeople:
         await self.conn.execute(delete(sessions).where(sessions.c.user_id == user_id))
 
     async def add_contact(self, owner_id: str, contact_id: str, now: datetime) -> bool:
-        exists = await self.conn.scalar(select(func.count()).select_from(contacts).where(
-            contacts.c.owner_id == owner_id, contacts.c.contact_id == contact_id))
-        if exists:
-            return False
-        await self.conn.execute(insert(contacts).values(
-            owner_id=owner_id, contact_id=contact_id, created_at=now))
-        return True
+        return await insert_if_absent(self.conn, contacts, owner_id=owner_id,
+                                      contact_id=contact_id, created_at=now)
 
     async def remove_contact(self, owner_id: str, contact_id: str) -> None:
         await self.conn.execute(delete(contacts).where(
@@ -113,9 +109,8 @@ class SqlPeople:
         return [row_to_user(r) for r in rows]
 
     async def add_block(self, blocker_id: str, blocked_id: str, now: datetime) -> None:
-        if not await self.blocked_by(blocker_id, blocked_id):
-            await self.conn.execute(insert(blocks).values(
-                blocker_id=blocker_id, blocked_id=blocked_id, created_at=now))
+        await insert_if_absent(self.conn, blocks, blocker_id=blocker_id, blocked_id=blocked_id,
+                               created_at=now)
 
     async def remove_block(self, blocker_id: str, blocked_id: str) -> None:
         await self.conn.execute(delete(blocks).where(

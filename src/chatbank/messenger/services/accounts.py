@@ -11,6 +11,7 @@ from datetime import timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy.exc import IntegrityError
 
 from chatbank.core.clock import Clock
 from chatbank.core.errors import Conflict, InvalidInput, NotFound, Unauthenticated
@@ -66,10 +67,14 @@ class Accounts:
         check_password_strength(password, handle)
         password_hash = await asyncio.to_thread(_hasher.hash, password)
         user = User(new_id("usr"), handle, name, False, self.clock.now())
-        async with self.store.transaction() as tx:
-            if await tx.people.handle_taken(handle):
-                raise Conflict("handle_taken", f"@{handle} is taken; pick another handle.")
-            await tx.people.insert_user(user, password_hash)
+        taken = Conflict("handle_taken", f"@{handle} is taken; pick another handle.")
+        try:
+            async with self.store.transaction() as tx:
+                if await tx.people.handle_taken(handle):
+                    raise taken
+                await tx.people.insert_user(user, password_hash)
+        except IntegrityError:  # another sign-up took the handle between check and insert
+            raise taken from None
         return await self._open_session(user)
 
     async def create_bot(self, handle: str, display_name: str) -> User:

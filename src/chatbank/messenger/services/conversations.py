@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from sqlalchemy.exc import IntegrityError
+
 from chatbank.core.clock import Clock
 from chatbank.core.errors import Forbidden, InvalidInput, NotFound
 from chatbank.core.ids import new_id
@@ -49,9 +51,15 @@ class Conversations:
 
     async def open_direct(self, auth: AuthContext, other_user_id: str) -> ConversationView:
         """Return the one direct conversation with `other_user_id`, creating it if needed."""
-        me = auth.user.id
-        if other_user_id == me:
+        if other_user_id == auth.user.id:
             raise InvalidInput("self_conversation", "Start a chat with someone else.")
+        try:
+            return await self._open_direct(auth, other_user_id)
+        except IntegrityError:  # both people opened it at once: the other insert won
+            return await self._open_direct(auth, other_user_id)
+
+    async def _open_direct(self, auth: AuthContext, other_user_id: str) -> ConversationView:
+        me = auth.user.id
         outbox = Outbox()
         async with self.store.transaction() as tx:
             if await tx.people.user_by_id(other_user_id) is None:

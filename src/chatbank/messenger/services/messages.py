@@ -5,14 +5,11 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy.exc import IntegrityError
-
 from chatbank.core.clock import Clock
 from chatbank.core.errors import Conflict, Forbidden, InvalidInput, NotFound
-from chatbank.core.ids import new_id
+from chatbank.messenger.adapters.send_path import PostRequest
 from chatbank.messenger.cards import CardRegistry
 from chatbank.messenger.model import (
-    ConversationKind,
     Event,
     EventKind,
     Message,
@@ -21,7 +18,7 @@ from chatbank.messenger.model import (
     check_emoji,
     clean_text,
 )
-from chatbank.messenger.ports import EventPublisher
+from chatbank.messenger.ports import EventPublisher, MessageWriter
 from chatbank.messenger.services.accounts import AuthContext
 from chatbank.messenger.services.events import (
     Outbox,
@@ -39,7 +36,8 @@ class Messages:
     """Use cases for the messages of a conversation."""
 
     def __init__(self, store: MessengerStore, clock: Clock, publisher: EventPublisher,
-                 cards: CardRegistry, max_chars: int) -> None:
+                 cards: CardRegistry, max_chars: int, writer: MessageWriter) -> None:
+        self.writer = writer
         self.store = store
         self.clock = clock
         self.publisher = publisher
@@ -67,62 +65,16 @@ class Messages:
         clean = clean_text(text, self.max_chars) if text is not None else None
         card_kind, payload = (None, None) if card is None else (
             card[0], self.cards.validate(card[0], card[1], by_user=by_user))
-        outbox = Outbox()
-        try:
-            async with self.store.transaction() as tx:
-                message, created = await self._post_in(
-                    tx, outbox, sender_id, conversation_id, client_id, clean, card_kind, payload,
-                    reply_to_id)
-        except IntegrityError:
-            # A concurrent retry with the same client id won the race: answer with its message.
-            async with self.store.transaction() as tx:
-                existing = await tx.conversations.message_by_client_id(conversation_id,
-                                                                       sender_id, client_id)
-            if existing is None:
-                raise
-            return self._same_or_conflict(existing, clean, card_kind, payload, reply_to_id), False
-        await self._flush(outbox)
-        return message, created
-
-    async def _post_in(self, tx: Transaction, outbox: Outbox, sender_id: str,
-                       conversation_id: str, client_id: str, text: str | None,
-                       card_kind: str | None, payload: dict[str, Any] | None,
-                       reply_to_id: str | None) -> tuple[Message, bool]:
-        conversation, _me = await load_membership(tx, sender_id, conversation_id)
-        existing = await tx.conversations.message_by_client_id(conversation_id, sender_id,
-                                                               client_id)
-        if existing is not None:
-            return self._same_or_conflict(existing, text, card_kind, payload, reply_to_id), False
-        if conversation.kind is ConversationKind.DIRECT:
-            others = [m.user_id for m in await tx.conversations.active_members(conversation_id)
-                      if m.user_id != sender_id]
-            if others and await tx.people.either_blocked(sender_id, others[0]):
-                raise Forbidden("blocked", "You cannot message this person.")
-        if reply_to_id is not None:
-            target = await tx.conversations.message(reply_to_id)
-            if target is None or target.conversation_id != conversation_id:
-                raise NotFound("reply_target_not_found", "The message you reply to is gone.")
-        now = self.clock.now()
-        seq = await tx.conversations.next_seq(conversation_id, now)
-        message = Message(new_id("msg"), conversation_id, seq, sender_id, client_id, text,
-                          card_kind, payload, reply_to_id, now, None, None)
-        await tx.conversations.insert_message(message)
-        event = Event(conversation_id, seq, EventKind.MESSAGE_NEW, sender_id,
-                      message_to_wire(message), now)
-        await tx.conversations.insert_event(event)
-        recipients = [m.user_id for m in await tx.conversations.active_members(conversation_id)]
-        outbox.add(recipients, {"type": "event", "conversation_id": conversation_id, "seq": seq,
-                                "kind": event.kind, "actor_id": sender_id,
-                                "payload": event.payload, "created_at": now.isoformat()})
-        return message, True
-
-    @staticmethod
-    def _same_or_conflict(existing: Message, text: str | None, card_kind: str | None,
-                          payload: dict[str, Any] | None, reply_to_id: str | None) -> Message:
-        if not existing.same_content(text, card_kind, payload, reply_to_id):
-            raise Conflict("client_id_reused",
-                           "This client_id was already used for a different message.")
-        return existing
+        outcome = await self.writer.post(PostRequest(sender_id, conversation_id, client_id, clean,
+                                                     card_kind, payload, reply_to_id))
+        message = outcome.message
+        if outcome.created:
+            await self.publisher.publish(outcome.recipients, {
+                "type": "event", "conversation_id": conversation_id, "seq": message.seq,
+                "kind": EventKind.MESSAGE_NEW.value, "actor_id": sender_id,
+                "payload": message_to_wire(message),
+                "created_at": message.created_at.isoformat()})
+        return message, outcome.created
 
     async def _own_message(self, tx: Transaction, auth: AuthContext,
                            message_id: str) -> tuple[Message, Role]:

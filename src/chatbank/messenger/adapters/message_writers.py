@@ -1,0 +1,112 @@
+"""Two ways to run the send transaction: group commit on SQLite, `run_sync` elsewhere."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from chatbank.core.clock import Clock
+from chatbank.core.errors import ChatbankError
+from chatbank.db.engine import set_sqlite_pragmas
+from chatbank.messenger.adapters.send_path import PostOutcome, PostRequest, post_in_transaction
+
+log = logging.getLogger("chatbank.messenger")
+MAX_BATCH = 256
+Renderer = Callable[[Any], dict[str, Any]]
+
+
+class AsyncEngineWriter:
+    """One transaction per message through the async engine (PostgreSQL, many instances)."""
+
+    def __init__(self, engine: AsyncEngine, clock: Clock, render: Renderer) -> None:
+        self.engine, self.clock, self.render = engine, clock, render
+
+    async def post(self, request: PostRequest) -> PostOutcome:
+        for attempt in range(2):
+            try:
+                async with self.engine.begin() as conn:
+                    return await conn.run_sync(post_in_transaction, request, self.clock.now(),
+                                               self.render)
+            except IntegrityError:
+                # A concurrent retry with the same client id won: the next try returns it.
+                if attempt == 1:
+                    raise
+        raise AssertionError("unreachable")
+
+    async def close(self) -> None:
+        return None
+
+
+class GroupCommitSqliteWriter:
+    """Sends queue up; one thread commits each batch in a single SQLite transaction.
+
+    SQLite has one writer at a time anyway; batching turns N commits and ~6N thread hops into
+    one commit and one hop. A request that fails validation fails alone (nothing was written
+    for it); an unexpected error rolls the batch back and its requests are retried one by one.
+    """
+
+    def __init__(self, sync_url: str, clock: Clock, render: Renderer) -> None:
+        self.engine: Engine = create_engine(sync_url, pool_size=1, max_overflow=0)
+        event.listen(self.engine, "connect", set_sqlite_pragmas)
+        self.clock, self.render = clock, render
+        self.thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sqlite-writer")
+        self.pending: list[tuple[PostRequest, asyncio.Future[PostOutcome]]] = []
+        self.draining = False
+
+    async def post(self, request: PostRequest) -> PostOutcome:
+        future: asyncio.Future[PostOutcome] = asyncio.get_running_loop().create_future()
+        self.pending.append((request, future))
+        if not self.draining:
+            self.draining = True
+            asyncio.get_running_loop().create_task(self._drain())
+        return await future
+
+    async def _drain(self) -> None:
+        loop = asyncio.get_running_loop()
+        try:
+            while self.pending:
+                batch, self.pending = self.pending[:MAX_BATCH], self.pending[MAX_BATCH:]
+                results = await loop.run_in_executor(self.thread, self._commit_batch,
+                                                     [r for r, _ in batch])
+                for (_, future), result in zip(batch, results, strict=True):
+                    if future.done():
+                        continue
+                    if isinstance(result, BaseException):
+                        future.set_exception(result)
+                    else:
+                        future.set_result(result)
+        finally:
+            self.draining = False
+
+    def _commit_batch(self, requests: list[PostRequest]) -> list[PostOutcome | BaseException]:
+        try:
+            with self.engine.begin() as conn:
+                return [self._one(conn, r) for r in requests]
+        except Exception:  # roll back the batch; retry each alone so one bad apple fails alone
+            log.warning("event=send_batch_rolled_back size=%d", len(requests))
+            results: list[PostOutcome | BaseException] = []
+            for request in requests:
+                try:
+                    with self.engine.begin() as conn:
+                        results.append(post_in_transaction(conn, request, self.clock.now(),
+                                                           self.render))
+                except Exception as error:  # handed to that request's caller
+                    results.append(error)
+            return results
+
+    def _one(self, conn: Any, request: PostRequest) -> PostOutcome | BaseException:
+        try:
+            return post_in_transaction(conn, request, self.clock.now(), self.render)
+        except ChatbankError as refused:
+            return refused
+
+    async def close(self) -> None:
+        self.thread.shutdown(wait=True)
+        self.engine.dispose()
