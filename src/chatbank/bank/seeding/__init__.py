@@ -1,0 +1,1 @@
+"""Internals of `chatbank.bank.seed`: merchant catalogue, customer records, history plans."""
