@@ -14,8 +14,12 @@ from chatbank.benchmarks._config import ChatBenchConfig
 from chatbank.benchmarks._report import build_report, render
 from chatbank.benchmarks.chat import measure
 
-bench_app = typer.Typer(help="Benchmarks (each compares against a baseline from the same run).",
-                        no_args_is_help=True)
+bench_app = typer.Typer(no_args_is_help=True)
+
+
+@bench_app.callback()
+def bench() -> None:
+    """Benchmarks; each prints ratios against a baseline measured in the same run."""
 
 
 def _finite(value: Any) -> Any:
