@@ -8,6 +8,11 @@ from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from chatbank.config import Settings
+from chatbank.connect.directory import BankDirectory
+from chatbank.connect.gateway import DataGateway
+from chatbank.connect.links import Links
+from chatbank.connect.ob_client import OpenBankingClient
+from chatbank.connect.vault import Vault
 from chatbank.core.clock import Clock, SystemClock
 from chatbank.core.ratelimit import MemoryRateLimiter, RateLimiter
 from chatbank.db import create_engine_for_url
@@ -15,6 +20,8 @@ from chatbank.db.engine import is_sqlite, sync_sqlite_url
 from chatbank.messenger.adapters.message_writers import AsyncEngineWriter, GroupCommitSqliteWriter
 from chatbank.messenger.adapters.redis_bus import RedisPublisher, RedisRateLimiter
 from chatbank.messenger.cards import CardRegistry, default_card_registry
+from chatbank.messenger.model import User
+from chatbank.messenger.notices import BotNotices
 from chatbank.messenger.ports import EventPublisher, MessageWriter
 from chatbank.messenger.realtime import Hub, LocalPublisher
 from chatbank.messenger.services.accounts import Accounts
@@ -22,15 +29,11 @@ from chatbank.messenger.services.conversations import Conversations
 from chatbank.messenger.services.events import message_to_wire
 from chatbank.messenger.services.messages import Messages
 from chatbank.messenger.unit_of_work import MessengerStore
+from chatbank.privacy.audit_log import AuditLog
 
 
 @dataclass
-class Platform:
-    """Everything a platform instance runs on, built once at start-up."""
-
-    settings: Settings
-    clock: Clock
-    engine: AsyncEngine
+class Messenger:
     hub: Hub
     publisher: EventPublisher
     limiter: RateLimiter
@@ -40,20 +43,56 @@ class Platform:
     messages: Messages
     redis: Redis | None
 
+
+@dataclass
+class Platform:
+    """Everything a platform instance runs on, built once at start-up."""
+
+    settings: Settings
+    clock: Clock
+    engine: AsyncEngine
+    messenger: Messenger
+    bot: User
+    notices: BotNotices
+    directory: BankDirectory
+    ob: OpenBankingClient
+    vault: Vault
+    audit: AuditLog
+    links: Links
+    gateway: DataGateway
+
+    @property
+    def hub(self) -> Hub:
+        return self.messenger.hub
+
+    @property
+    def accounts(self) -> Accounts:
+        return self.messenger.accounts
+
+    @property
+    def conversations(self) -> Conversations:
+        return self.messenger.conversations
+
+    @property
+    def messages(self) -> Messages:
+        return self.messenger.messages
+
+    @property
+    def cards(self) -> CardRegistry:
+        return self.messenger.cards
+
     async def close(self) -> None:
-        if isinstance(self.publisher, RedisPublisher):
-            await self.publisher.stop()
-        if self.redis is not None:
-            await self.redis.aclose()
+        if isinstance(self.messenger.publisher, RedisPublisher):
+            await self.messenger.publisher.stop()
+        if self.messenger.redis is not None:
+            await self.messenger.redis.aclose()
         await self.messages.writer.close()
+        await self.ob.close()
         await self.engine.dispose()
 
 
-async def build_platform(settings: Settings, clock: Clock | None = None) -> Platform:
-    """Wire a platform instance from settings (SQLite by default, PostgreSQL + Redis at scale)."""
-    clock = clock or SystemClock()
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
-    engine = create_engine_for_url(settings.resolved_database_url)
+async def build_messenger(settings: Settings, engine: AsyncEngine, clock: Clock) -> Messenger:
+    """The messenger: local fan-out by default, Redis pub/sub when `redis_url` is set."""
     hub = Hub()
     redis: Redis | None = None
     publisher: EventPublisher
@@ -75,5 +114,23 @@ async def build_platform(settings: Settings, clock: Clock | None = None) -> Plat
         GroupCommitSqliteWriter(sync_sqlite_url(url), clock, message_to_wire) if is_sqlite(url)
         else AsyncEngineWriter(engine, clock, message_to_wire))
     messages = Messages(store, clock, publisher, cards, settings.max_message_chars, writer)
-    return Platform(settings, clock, engine, hub, publisher, limiter, cards, accounts,
-                    conversations, messages, redis)
+    return Messenger(hub, publisher, limiter, cards, accounts, conversations, messages, redis)
+
+
+async def build_platform(settings: Settings, clock: Clock | None = None) -> Platform:
+    """Wire a platform instance from settings (SQLite by default, PostgreSQL + Redis at scale)."""
+    clock = clock or SystemClock()
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    engine = create_engine_for_url(settings.resolved_database_url)
+    messenger = await build_messenger(settings, engine, clock)
+    bot = await messenger.accounts.create_bot(settings.assistant_handle, "chatbank assistant")
+    notices = BotNotices(bot, messenger.conversations, messenger.messages)
+    directory = BankDirectory.from_json(settings.banks)
+    ob = OpenBankingClient()
+    vault = Vault.from_secret(engine, settings.key_encryption_key, clock)
+    audit = AuditLog(engine, clock, bank_name=lambda bank: bank)
+    links = Links(engine, directory, ob, vault, audit, notices, clock,
+                  f"{settings.public_url.rstrip('/')}/connect/callback")
+    gateway = DataGateway(links, directory, ob, audit, clock)
+    return Platform(settings, clock, engine, messenger, bot, notices, directory, ob, vault,
+                    audit, links, gateway)

@@ -33,6 +33,8 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(default=64 * 1024, gt=0)
     max_group_members: int = Field(default=256, gt=1)
     instance_name: str = "platform-1"
+    banks: str | None = None  # JSON list of bank directory entries (see connect.directory)
+    assistant_handle: str = "assistant"
 
     @model_validator(mode="after")
     def _refuse_default_secrets_in_production(self) -> Settings:

@@ -13,7 +13,7 @@ from chatbank.bootstrap import Platform, build_platform
 from chatbank.config import Settings
 from chatbank.web.errors import install_error_handlers
 from chatbank.web.limits import BodySizeLimit
-from chatbank.web.routes import conversations, people
+from chatbank.web.routes import banking, conversations, people, privacy
 from chatbank.web.websocket import realtime_socket
 
 STATIC_DIR = Path(__file__).parent / "static"
@@ -36,6 +36,8 @@ def create_app(settings: Settings, platform: Platform | None = None) -> FastAPI:
     install_error_handlers(app)
     app.include_router(people.router)
     app.include_router(conversations.router)
+    app.include_router(banking.router)
+    app.include_router(privacy.router)
     app.add_api_websocket_route("/ws", realtime_socket)
 
     @app.get("/healthz", include_in_schema=False)

@@ -51,15 +51,19 @@ class Conversations:
 
     async def open_direct(self, auth: AuthContext, other_user_id: str) -> ConversationView:
         """Return the one direct conversation with `other_user_id`, creating it if needed."""
-        if other_user_id == auth.user.id:
+        return await self.open_direct_as(auth.user, other_user_id)
+
+    async def open_direct_as(self, user: User, other_user_id: str) -> ConversationView:
+        """`open_direct` for a known user (the assistant bot opening its chat with someone)."""
+        if other_user_id == user.id:
             raise InvalidInput("self_conversation", "Start a chat with someone else.")
         try:
-            return await self._open_direct(auth, other_user_id)
+            return await self._open_direct(user, other_user_id)
         except IntegrityError:  # both people opened it at once: the other insert won
-            return await self._open_direct(auth, other_user_id)
+            return await self._open_direct(user, other_user_id)
 
-    async def _open_direct(self, auth: AuthContext, other_user_id: str) -> ConversationView:
-        me = auth.user.id
+    async def _open_direct(self, user: User, other_user_id: str) -> ConversationView:
+        me = user.id
         outbox = Outbox()
         async with self.store.transaction() as tx:
             if await tx.people.user_by_id(other_user_id) is None:
@@ -69,7 +73,7 @@ class Conversations:
             if existing is None:
                 if await tx.people.either_blocked(me, other_user_id):
                     raise Forbidden("blocked", "You cannot start a chat with this person.")
-                conversation = await self._create(tx, outbox, auth.user, ConversationKind.DIRECT,
+                conversation = await self._create(tx, outbox, user, ConversationKind.DIRECT,
                                                   None, [other_user_id], key)
             else:
                 conversation = existing

@@ -1,0 +1,228 @@
+"""Linking a bank (consent + PAR + PKCE + redirect), keeping tokens fresh, and revoking.
+
+`do_*` methods write, audit and notify in one place; nothing is left half-made: a failed
+callback marks the link failed and deletes the consent at the bank.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+import secrets
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import UTC, datetime
+
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from chatbank.connect.adapters.sql_links import SqlLinks
+from chatbank.connect.directory import BankDirectory, BankEntry
+from chatbank.connect.errors import BankAccessRevoked, link_flow_invalid, link_not_found
+from chatbank.connect.model import (
+    LINK_ATTEMPT_TTL,
+    MAX_CONSENT_AGE,
+    BankLink,
+    LinkStatus,
+    PkcePair,
+    state_digest,
+)
+from chatbank.connect.ob_client import OpenBankingClient, TokenSet
+from chatbank.connect.ports import AuditTrail, LinkNotifier, SealingVault
+from chatbank.core.clock import Clock
+from chatbank.core.errors import ChatbankError, Forbidden
+from chatbank.core.ids import new_id
+from chatbank.privacy.purposes import Purpose, account_access_permissions
+
+log = logging.getLogger("chatbank.connect")
+ACTOR = "connect"
+
+
+def _tokens_ad(link_id: str) -> bytes:
+    return f"bank-tokens:{link_id}".encode()
+
+
+class Links:
+    """Use cases for a user's bank links."""
+
+    def __init__(self, engine: AsyncEngine, directory: BankDirectory, ob: OpenBankingClient,
+                 vault: SealingVault, audit: AuditTrail, notifier: LinkNotifier, clock: Clock,
+                 callback_url: str) -> None:
+        self.engine, self.directory, self.ob = engine, directory, ob
+        self.vault, self.audit, self.notifier, self.clock = vault, audit, notifier, clock
+        self.callback_url = callback_url
+
+    @asynccontextmanager
+    async def _tx(self) -> AsyncIterator[SqlLinks]:
+        async with self.engine.begin() as conn:
+            yield SqlLinks(conn)
+
+    async def links_of(self, user_id: str) -> list[BankLink]:
+        async with self._tx() as tx:
+            return await tx.links_of(user_id)
+
+    async def access_link_by_id(self, user_id: str, link_id: str) -> BankLink:
+        """The link if it belongs to `user_id`; others' links look exactly like missing ones."""
+        async with self._tx() as tx:
+            link = await tx.link(link_id)
+        if link is None or link.user_id != user_id:
+            raise link_not_found()
+        return link
+
+    async def do_start_link(self, user_id: str, bank_id: str, purposes: list[Purpose]) -> str:
+        """Create the consent at the bank and return the bank URL to send the browser to."""
+        bank = self.directory.get(bank_id)
+        if not purposes:
+            raise link_flow_invalid("Choose at least one thing chatbank may do with this bank.")
+        permissions = account_access_permissions(purposes)
+        now = self.clock.now()
+        expires_at = now + MAX_CONSENT_AGE
+        token = await self.ob.client_token(bank, "accounts")
+        consent = await self.ob.api(bank, "POST", "aisp", "/account-access-consents", token, {
+            "Data": {"Permissions": permissions,
+                     "ExpirationDateTime": expires_at.astimezone(UTC).isoformat()},
+            "Risk": {}})
+        consent_id = str(consent["Data"]["ConsentId"])
+        link = BankLink(new_id("lnk"), user_id, bank_id, consent_id,
+                        tuple(p.value for p in purposes), tuple(permissions),
+                        LinkStatus.PENDING, now, expires_at)
+        pkce, state = PkcePair.new(), secrets.token_urlsafe(32)
+        url = await self.ob.push_authorisation(bank, consent_id, "openid accounts",
+                                               self.callback_url, state,
+                                               secrets.token_urlsafe(16), pkce.challenge)
+        sealed = await self.vault.seal(user_id, pkce.verifier.encode(),
+                                       state_digest(state).encode())
+        async with self._tx() as tx:
+            await tx.insert_link(link)
+            await tx.insert_attempt(state_digest(state), link.id, user_id, sealed, now,
+                                    now + LINK_ATTEMPT_TTL)
+        await self._audit(link, "link_started", True, None, "You started linking this bank.")
+        return url
+
+    async def do_complete_link(self, user_id: str, state: str, code: str | None,
+                               error: str | None) -> BankLink:
+        """Handle the bank's redirect: single-use state, same user, PKCE, code exchange."""
+        now = self.clock.now()
+        async with self._tx() as tx:
+            attempt = await tx.claim_attempt(state_digest(state), now) if state else None
+            link = await tx.link(attempt.link_id) if attempt is not None else None
+        if attempt is None or link is None:
+            raise link_flow_invalid("This bank link has already been used or is not ours; "
+                                    "start linking again.")
+        if attempt.user_id != user_id:
+            raise Forbidden("link_other_user", "This bank link was started by someone else.")
+        bank = self.directory.get(link.bank_id)
+        if attempt.expires_at.replace(tzinfo=UTC) < now:
+            return await self._fail(link, bank, "link_attempt_expired",
+                                    "Linking took too long; start again.")
+        if error or not code:
+            why = "You said no at the bank." if error == "access_denied" else (
+                f"{bank.name} could not complete the link ({error or 'no code'}).")
+            return await self._fail(link, bank, "refused_at_bank", why)
+        try:
+            verifier = await self.vault.open(user_id, bytes(attempt.sealed_verifier),
+                                             state_digest(state).encode())
+            tokens = await self.ob.exchange_code(bank, code, self.callback_url, verifier.decode())
+        except ChatbankError as failure:
+            return await self._fail(link, bank, failure.code, failure.message)
+        await self._store_tokens(link, tokens)
+        async with self._tx() as tx:
+            await tx.set_status(link.id, LinkStatus.ACTIVE, authorised_at=now)
+            active = await tx.link(link.id)
+        assert active is not None
+        await self._audit(active, "link_created", True, None,
+                          f"You linked {bank.name} for: {', '.join(active.purposes)}.")
+        return active
+
+    async def _fail(self, link: BankLink, bank: BankEntry, code: str, message: str) -> BankLink:
+        async with self._tx() as tx:
+            await tx.set_status(link.id, LinkStatus.FAILED)
+            await tx.delete_tokens(link.id)
+        await self._delete_consent_at_bank(link, bank)
+        await self._audit(link, "link_failed", False, code, message)
+        raise ChatbankError(code, message)
+
+    async def _delete_consent_at_bank(self, link: BankLink, bank: BankEntry) -> None:
+        with contextlib.suppress(ChatbankError):
+            token = await self.ob.client_token(bank, "accounts")
+            await self.ob.api(bank, "DELETE", "aisp",
+                              f"/account-access-consents/{link.consent_id}", token)
+
+    async def _store_tokens(self, link: BankLink, tokens: TokenSet) -> None:
+        blob = json.dumps({"access": tokens.access_token, "refresh": tokens.refresh_token,
+                           "expires_at": tokens.expires_at}).encode()
+        sealed = await self.vault.seal(link.user_id, blob, _tokens_ad(link.id))
+        async with self._tx() as tx:
+            await tx.store_tokens(link.id, link.user_id, sealed,
+                                  datetime.fromtimestamp(tokens.expires_at, UTC),
+                                  self.clock.now())
+
+    async def _load_tokens(self, link: BankLink) -> TokenSet:
+        async with self._tx() as tx:
+            sealed = await tx.sealed_tokens(link.id)
+        if sealed is None:
+            raise BankAccessRevoked(self.directory.get(link.bank_id).name, "no_tokens")
+        blob = json.loads(await self.vault.open(link.user_id, sealed, _tokens_ad(link.id)))
+        return TokenSet(blob["access"], blob["refresh"], float(blob["expires_at"]))
+
+    async def access_token(self, link: BankLink) -> str:
+        """A live access token for the link, refreshed (and audited) shortly before expiry."""
+        tokens = await self._load_tokens(link)
+        if tokens.expires_at - self.clock.now().timestamp() > 60 or not tokens.refresh_token:
+            return tokens.access_token
+        bank = self.directory.get(link.bank_id)
+        try:
+            fresh = await self.ob.refresh(bank, tokens.refresh_token)
+        except BankAccessRevoked:
+            await self.do_mark_lost(link, "The bank no longer accepts chatbank's access.")
+            raise
+        await self._store_tokens(link, fresh)
+        await self._audit(link, "token_refreshed", True, None, f"Access to {bank.name} renewed.")
+        return fresh.access_token
+
+    async def do_mark_lost(self, link: BankLink, why: str) -> None:
+        """The bank refused us (revoked or expired there): mark the link and tell the user."""
+        async with self._tx() as tx:
+            await tx.set_status(link.id, LinkStatus.REVOKED, revoked_at=self.clock.now())
+            await tx.delete_tokens(link.id)
+        bank_name = self.directory.get(link.bank_id).name
+        await self._audit(link, "link_revoked", True, "revoked_at_bank", why)
+        await self.notifier.link_lost(link.user_id, bank_name, why)
+
+    async def do_revoke_link(self, user_id: str, link_id: str) -> BankLink:
+        """Delete the consent at the bank, revoke tokens, crypto-shred, and audit."""
+        link = await self.access_link_by_id(user_id, link_id)
+        bank = self.directory.get(link.bank_id)
+        if link.status in (LinkStatus.ACTIVE, LinkStatus.PENDING):
+            with contextlib.suppress(ChatbankError):
+                tokens = await self._load_tokens(link)
+                await self.ob.revoke_token(bank, tokens.refresh_token or tokens.access_token)
+            await self._delete_consent_at_bank(link, bank)
+        await self._shred_and_keep_others(user_id, revoked_link_id=link.id)
+        async with self._tx() as tx:
+            if link.status in (LinkStatus.ACTIVE, LinkStatus.PENDING):
+                await tx.set_status(link.id, LinkStatus.REVOKED, revoked_at=self.clock.now())
+            revoked = await tx.link(link.id)
+        await self._audit(link, "link_revoked", True, None, f"You disconnected {bank.name}.")
+        assert revoked is not None
+        return revoked
+
+    async def _shred_and_keep_others(self, user_id: str, revoked_link_id: str) -> None:
+        """Destroy the user's data key; re-seal the other active links' tokens under a new one."""
+        keep: list[tuple[BankLink, TokenSet]] = []
+        for other in await self.links_of(user_id):
+            if other.id != revoked_link_id and other.status is LinkStatus.ACTIVE:
+                with contextlib.suppress(ChatbankError):
+                    keep.append((other, await self._load_tokens(other)))
+        async with self._tx() as tx:
+            await tx.delete_tokens(revoked_link_id)
+            await tx.delete_cache_of(user_id)
+        await self.vault.destroy_user_key(user_id)
+        for other, tokens in keep:
+            await self._store_tokens(other, tokens)
+
+    async def _audit(self, link: BankLink, action: str, allowed: bool, code: str | None,
+                     reason: str) -> None:
+        await self.audit.record(user_id=link.user_id, actor=ACTOR, action=action, purpose=None,
+                                bank=self.directory.get(link.bank_id).name, data_class=None,
+                                allowed=allowed, code=code, reason=reason)
