@@ -13,6 +13,7 @@ ledger, so its invariants (conservation, limits) hold for seeded data too.
 
 from __future__ import annotations
 
+import asyncio
 import random
 import re
 import time
@@ -124,9 +125,10 @@ async def _ensure_bank(conn: AsyncConnection, bank_name: str, prefix: str, clock
 async def _insert_records(conn: AsyncConnection, records: CustomerRecords, who: DemoCustomer,
                           hasher: PasswordHasher, clock: Clock) -> None:
     now = clock.now()
+    password_hash = await asyncio.to_thread(hasher.hash, SANDBOX_PASSWORD)
     await SqlCustomers(conn).insert_customers([NewCustomer(
         id=records.customer_id, login=who.login, display_name=who.resolved_name,
-        password_hash=hasher.hash(SANDBOX_PASSWORD), totp_secret=demo_totp_secret(who.login),
+        password_hash=password_hash, totp_secret=demo_totp_secret(who.login),
         email=records.email, phone=records.phone, address_line=records.address_line,
         town="London", post_code="SE1 7PB")], now)
     await SqlLedger(conn).create_accounts([LedgerAccount(

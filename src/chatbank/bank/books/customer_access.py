@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import hashlib
 import hmac
@@ -10,10 +11,11 @@ from datetime import datetime
 import pyotp
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from chatbank.bank.books.model import Customer
 from chatbank.bank.books.sql_customers import SqlCustomers
+from chatbank.bank.db import writer_engine
 from chatbank.core.errors import Unauthenticated
 
 TOTP_STEP_S = 30
@@ -31,20 +33,31 @@ def demo_totp_secret(login: str) -> str:
 
 
 async def authenticate_customer(
-    conn: AsyncConnection, hasher: PasswordHasher, login: str, password: str
+    engine: AsyncEngine, hasher: PasswordHasher, login: str, password: str
 ) -> Customer:
-    """The customer whose login and password match; `invalid_credentials` otherwise."""
-    secrets = await SqlCustomers(conn).secrets_by_login(login)
+    """The customer whose login and password match; `invalid_credentials` otherwise.
+
+    The argon2 check runs in a worker thread and outside any transaction, so a login neither
+    blocks the event loop nor holds the database's write lock.
+    """
+    async with engine.connect() as conn:
+        secrets = await SqlCustomers(conn).secrets_by_login(login)
     stored_hash = secrets.password_hash if secrets else _UNKNOWN_LOGIN_HASH
-    try:
-        hasher.verify(stored_hash, password)
-    except (VerificationError, InvalidHashError):
-        secrets = None
-    if secrets is None:
+    if not await asyncio.to_thread(_password_matches, hasher, stored_hash, password) or (
+            secrets is None):
         raise Unauthenticated("invalid_credentials", "The login or password is wrong.")
     if hasher.check_needs_rehash(secrets.password_hash):
-        await SqlCustomers(conn).set_password_hash(secrets.customer.id, hasher.hash(password))
+        new_hash = await asyncio.to_thread(hasher.hash, password)
+        async with writer_engine(engine).begin() as conn:
+            await SqlCustomers(conn).set_password_hash(secrets.customer.id, new_hash)
     return secrets.customer
+
+
+def _password_matches(hasher: PasswordHasher, stored_hash: str, password: str) -> bool:
+    try:
+        return hasher.verify(stored_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
 
 
 async def verify_totp(conn: AsyncConnection, customer_id: str, code: str, now: datetime) -> bool:

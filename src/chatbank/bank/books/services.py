@@ -37,7 +37,7 @@ from chatbank.bank.books.sql_arrangements import SqlArrangements
 from chatbank.bank.books.sql_customers import SqlCustomers
 from chatbank.bank.books.sql_statement import SqlStatements
 from chatbank.bank.ledger import LedgerService, SqlLedger, write_transaction
-from chatbank.core.clock import Clock, SystemClock
+from chatbank.core.clock import Clock, SystemClock, as_utc
 from chatbank.core.errors import Conflict, InvalidInput, NotFound
 
 Arrangement = TypeVar("Arrangement", Beneficiary, StandingOrder, DirectDebit, ScheduledPayment)
@@ -68,8 +68,8 @@ class BankBooks:
 
     async def authenticate_customer(self, login: str, password: str) -> Customer:
         """The customer with this login and password; raises `invalid_credentials`."""
-        async with write_transaction(self.engine) as conn:
-            return await customer_access.authenticate_customer(conn, self.hasher, login, password)
+        return await customer_access.authenticate_customer(
+            self.engine, self.hasher, login, password)
 
     async def verify_totp(self, customer_id: str, code: str) -> bool:
         """True once per valid 6-digit TOTP code of the customer (a replayed code is False)."""
@@ -123,7 +123,7 @@ class BankBooks:
         """Statement lines booked in [from_dt, to_dt), newest first, `limit` per page."""
         if not 1 <= limit <= MAX_PAGE:
             raise InvalidInput("invalid_limit", f"Ask for 1 to {MAX_PAGE} transactions a page.")
-        window = (from_dt or EARLIEST, to_dt or LATEST)
+        window = (as_utc(from_dt or EARLIEST), as_utc(to_dt or LATEST))
         if window[0] >= window[1]:
             raise InvalidInput("invalid_date_range", "The start must be before the end.")
         async with self._read() as conn:
