@@ -51,6 +51,9 @@ def test_an_actor_name_must_be_a_known_shape() -> None:
         AuditRecord("usr_a", "Robert'); DROP TABLE", AuditAction.READ)
     assert raised.value.code == "invalid_actor"
     assert AuditRecord("usr_a", "channel:whatsapp", AuditAction.DISCLOSURE_TO_CHANNEL).actor
+    with pytest.raises(InvalidInput) as too_long:
+        AuditRecord("usr_a", "connect", AuditAction.LINK_CREATED, bank="b" * 65)
+    assert too_long.value.code == "invalid_audit_record"
 
 
 def test_the_hash_is_sha256_of_canonical_content_plus_the_previous_hash() -> None:
@@ -104,7 +107,7 @@ def test_a_refused_read_says_why() -> None:
                  reason="send £20 to Sam"), "Payments started a payment from your Eastbank"),
     (AuditRecord("usr_a", "channel:whatsapp", AuditAction.DISCLOSURE_TO_CHANNEL,
                  bank="eastbank", data_class=DataClass.BALANCES),
-     "Your balances from Eastbank was shown in WhatsApp"),
+     "Your balances from Eastbank were shown in WhatsApp"),
     (AuditRecord("usr_a", "privacy-centre", AuditAction.DATA_EXPORTED),
      "You exported a copy of your data"),
     (AuditRecord("usr_a", "connect", AuditAction.TOKEN_REFRESHED, bank="eastbank"),

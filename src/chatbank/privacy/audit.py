@@ -80,6 +80,10 @@ class AuditRecord:
     def __post_init__(self) -> None:
         if not _ACTOR.match(self.actor):
             raise InvalidInput("invalid_actor", f"{self.actor[:40]!r} is not an audit actor name.")
+        if any(value is not None and len(value) > limit
+               for value, limit in ((self.user_id, 40), (self.bank, 64), (self.code, 40))):
+            raise InvalidInput("invalid_audit_record",
+                               "user ids and codes are at most 40 characters, bank names 64.")
         object.__setattr__(self, "reason", clean_reason(self.reason))
 
     @classmethod

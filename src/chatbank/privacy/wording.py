@@ -81,7 +81,7 @@ def _sentence(entry: AuditEntry, bank: str) -> str:
                                   f"kept from it was destroyed",
         AuditAction.DATA_EXPORTED: "You exported a copy of your data",
         AuditAction.ACCOUNT_DELETED: "Your account was deleted",
-        AuditAction.DISCLOSURE_TO_CHANNEL: f"Your {thing} from {bank} was shown in {who}",
+        AuditAction.DISCLOSURE_TO_CHANNEL: f"Your {thing} from {bank} were shown in {who}",
     }
     text = sentences[action]
     if not entry.allowed:
