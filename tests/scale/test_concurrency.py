@@ -3,18 +3,26 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import uuid
+from typing import Any
 
 import httpx
 import pytest
 
 from tests.scale.cluster import Instance
-from tests.scale.streams import Users, events_until, quiet_frames, resumed_socket
+from tests.scale.streams import Users, frames_until, quiet_frames, resumed_socket
 from tests.support.api import PASSWORD
 
 pytestmark = [pytest.mark.postgres, pytest.mark.redis]
 
 SENDS_PER_USER = 50
+
+
+async def send_frames(ws: Any, conversation_id: str, texts: list[str]) -> None:
+    for ref, text in enumerate(texts):
+        await ws.send(json.dumps({"type": "send", "ref": ref, "conversation_id": conversation_id,
+                                  "client_id": uuid.uuid4().hex, "text": text}))
 
 
 async def test_concurrent_sends_through_both_instances_get_gapless_sequences_seen_once_in_order(
@@ -24,25 +32,38 @@ async def test_concurrent_sends_through_both_instances_get_gapless_sequences_see
     bob_b = await users.sign_up(b, "Bob Brown")
     alice_b, bob_a = users.same_user_on(alice_a, b), users.same_user_on(bob_b, a)
     conversation_id = await alice_a.direct_with(bob_b)
-    senders = [alice_a, alice_b, bob_a, bob_b]
+    half = SENDS_PER_USER // 2
+    last_seq = 1 + 2 * SENDS_PER_USER
     async with resumed_socket(alice_a, {conversation_id: 1}) as alice_ws_a, \
             resumed_socket(alice_b, {conversation_id: 1}) as alice_ws_b, \
             resumed_socket(bob_a, {conversation_id: 1}) as bob_ws_a, \
             resumed_socket(bob_b, {conversation_id: 1}) as bob_ws_b:
-        sent = await asyncio.gather(*[
-            senders[n % 4].send(conversation_id, f"message {n}")
-            for n in range(2 * SENDS_PER_USER)])
-        last_seq = 1 + 2 * SENDS_PER_USER
-        streams = [await events_until(ws, conversation_id, last_seq) + await quiet_frames(ws)
-                   for ws in (alice_ws_a, alice_ws_b, bob_ws_a, bob_ws_b)]
-    assert sorted(m["seq"] for m in sent) == list(range(2, last_seq + 1))
-    by_seq = {m["seq"]: (m["id"], m["text"]) for m in sent}
-    for stream in streams:
-        assert [f["seq"] for f in stream] == list(range(2, last_seq + 1))
-        assert {f["seq"]: (f["payload"]["id"], f["payload"]["text"]) for f in stream} == by_seq
+        # Alice sends over her two sockets, Bob over HTTP to both instances, all at once.
+        _a, _b, *bob_sent = await asyncio.gather(
+            send_frames(alice_ws_a, conversation_id, [f"alice A{n}" for n in range(half)]),
+            send_frames(alice_ws_b, conversation_id, [f"alice B{n}" for n in range(half)]),
+            *[(bob_a, bob_b)[n % 2].send(conversation_id, f"bob {n}")
+              for n in range(SENDS_PER_USER)])
+        streams = {}
+        for name, ws, acks in (("alice A", alice_ws_a, half), ("alice B", alice_ws_b, half),
+                               ("bob A", bob_ws_a, 0), ("bob B", bob_ws_b, 0)):
+            frames = await frames_until(ws, lambda fs, acks=acks: sum(
+                f["type"] == "ack" for f in fs) >= acks and any(
+                f["type"] == "event" and f["seq"] == last_seq for f in fs))
+            streams[name] = frames + await quiet_frames(ws)
+    acked = [f["message"] for name in ("alice A", "alice B") for f in streams[name]
+             if f["type"] == "ack"]
+    sent = {m["seq"]: (m["id"], m["text"]) for m in [*bob_sent, *acked]}
+    assert sorted(sent) == list(range(2, last_seq + 1))
+    for name, frames in streams.items():
+        events = [f for f in frames if f["type"] == "event"]
+        assert [f["seq"] for f in events] == list(range(2, last_seq + 1)), name
+        assert {f["seq"]: (f["payload"]["id"], f["payload"]["text"]) for f in events} == sent
+        assert {f["type"] for f in frames} <= {"event", "ack"}, name
     history = await bob_b.call("GET", f"/conversations/{conversation_id}/messages",
                                expect=200, limit=200)
-    assert [m["seq"] for m in history["messages"]] == list(range(2, last_seq + 1))
+    assert [(m["seq"], m["text"]) for m in history["messages"]] == sorted(
+        (seq, text) for seq, (_id, text) in sent.items())
 
 
 async def test_concurrent_retries_of_one_client_id_store_one_message(
