@@ -24,6 +24,7 @@ class ChatBenchConfig:
     idle_users: int = 50
     idle_sockets_per_user: int = 100
     drain_timeout_s: float = 10.0
+    deflate: bool = True  # browsers offer permessage-deflate; API clients may not
 
     @classmethod
     def quick(cls) -> ChatBenchConfig:

@@ -41,9 +41,13 @@ class Figure:
 def headline_figures(config: ChatBenchConfig) -> Iterator[Figure]:
     yield Figure("pairs.msgs_per_s", "2-person: messages/s", target=TARGET_PAIR_MSGS_PER_S)
     yield Figure("pairs.deliveries_per_s", "2-person: deliveries/s")
+    yield Figure("pairs.server_cpu_us_per_msg", "2-person: server CPU per message (µs)",
+                 higher_is_better=False)
     for size in config.group_sizes:
         yield Figure(f"group_{size}.msgs_per_s", f"{size}-person group: messages/s")
         yield Figure(f"group_{size}.deliveries_per_s", f"{size}-person group: deliveries/s")
+        yield Figure(f"group_{size}.server_cpu_us_per_msg",
+                     f"{size}-person group: server CPU per message (µs)", higher_is_better=False)
     rate = f"{config.latency_rate_per_s:g} msg/s"
     yield Figure("latency.p50_ms", f"latency p50 at {rate} (ms)", higher_is_better=False,
                  lower_bound_flag="saturated")

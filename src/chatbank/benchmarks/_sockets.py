@@ -24,9 +24,18 @@ TEXT_PADDING = "x" * 48  # a short chat line, like most real ones
 CONNECT_CONCURRENCY = 100
 
 
-async def open_socket(ws_url: str, identity: Identity) -> ClientConnection:
-    """An authenticated socket, with the options a browser would negotiate (deflate on)."""
-    return await connect(ws_url, additional_headers={"Authorization": f"Bearer {identity.token}"},
+@dataclass(frozen=True, slots=True)
+class Endpoint:
+    """Where sockets connect, and whether they offer permessage-deflate as browsers do."""
+
+    ws_url: str
+    deflate: bool = True
+
+
+async def open_socket(endpoint: Endpoint, identity: Identity) -> ClientConnection:
+    """An authenticated socket."""
+    return await connect(endpoint.ws_url, compression="deflate" if endpoint.deflate else None,
+                         additional_headers={"Authorization": f"Bearer {identity.token}"},
                          max_size=2**20, ping_interval=None, open_timeout=60, close_timeout=2)
 
 
@@ -109,8 +118,8 @@ def send_frame(room: Room, key: str) -> str:
 class MemberSockets:
     """One open, resumed socket per member of each room, each read by its own task."""
 
-    def __init__(self, ws_url: str, rooms: list[Room], cursors: dict[str, int]) -> None:
-        self.ws_url, self.rooms, self.cursors = ws_url, rooms, cursors
+    def __init__(self, endpoint: Endpoint, rooms: list[Room], cursors: dict[str, int]) -> None:
+        self.endpoint, self.rooms, self.cursors = endpoint, rooms, cursors
         self.sockets: dict[tuple[str, str], ClientConnection] = {}
         self.tracker = Tracker()
         self._readers: list[asyncio.Task[None]] = []
@@ -123,7 +132,7 @@ class MemberSockets:
 
     async def _open(self, room: Room, member: Identity, limit: asyncio.Semaphore) -> None:
         async with limit:
-            ws = await open_socket(self.ws_url, member)
+            ws = await open_socket(self.endpoint, member)
         self.sockets[(room.conversation_id, member.user_id)] = ws
         cursor = self.cursors.get(room.conversation_id, room.start_seq)
         await ws.send(json.dumps({"type": "resume", "cursors": {room.conversation_id: cursor}}))

@@ -13,6 +13,7 @@ import psutil
 
 from chatbank.benchmarks._sockets import (
     CONNECT_CONCURRENCY,
+    Endpoint,
     MemberSockets,
     open_socket,
     send_frame,
@@ -42,7 +43,8 @@ class CpuMeter:
     def __exit__(self, *_exc: object) -> None:
         end = self._cpu()
         wall = max(end[0] - self._start[0], 1e-9)
-        self.server_share = (end[1] - self._start[1]) / wall
+        self.server_cpu_s = end[1] - self._start[1]
+        self.server_share = self.server_cpu_s / wall
         self.client_share = (end[2] - self._start[2]) / wall
 
 
@@ -53,11 +55,11 @@ def _resolver(done: asyncio.Future[bool]) -> Callable[[bool], None]:
     return resolve
 
 
-async def closed_loop_throughput(ws_url: str, rooms: list[Room], cursors: dict[str, int],
+async def closed_loop_throughput(endpoint: Endpoint, rooms: list[Room], cursors: dict[str, int],
                                  server_pid: int, warmup_s: float, duration_s: float,
                                  drain_timeout_s: float) -> dict[str, Any]:
     """Every member of every room sends, one message in flight each, for `duration_s`."""
-    async with MemberSockets(ws_url, rooms, cursors) as sockets:
+    async with MemberSockets(endpoint, rooms, cursors) as sockets:
         tracker = sockets.tracker
         start_ns = time.perf_counter_ns() + int(warmup_s * NS_PER_S)
         end_ns = start_ns + int(duration_s * NS_PER_S)
@@ -81,6 +83,7 @@ async def closed_loop_throughput(ws_url: str, rooms: list[Room], cursors: dict[s
         with CpuMeter(server_pid) as cpu:
             await asyncio.gather(*(sender(room, member, i)
                                    for i, (room, member) in enumerate(senders)))
+        measured_all = len(tracker.completed_at_ns)  # everything the CPU meter saw, warm-up too
         await tracker.drain(drain_timeout_s)
         messages = tracker.completed_between(start_ns, end_ns)
     members = sum(len(room.members) for room in rooms) / len(rooms)
@@ -88,6 +91,8 @@ async def closed_loop_throughput(ws_url: str, rooms: list[Room], cursors: dict[s
             "senders": len(senders), "messages": messages,
             "msgs_per_s": messages / duration_s,
             "deliveries_per_s": messages * members / duration_s,
+            # CPU per message hardly depends on what else runs on the machine; msgs/s does.
+            "server_cpu_us_per_msg": cpu.server_cpu_s * 1e6 / max(measured_all, 1),
             "errors": tracker.errors, "incomplete": len(tracker.pending),
             "server_cpu": cpu.server_share, "client_cpu": cpu.client_share}
 
@@ -99,7 +104,7 @@ def _percentile_ms(sorted_ns: list[int], fraction: float) -> float:
     return sorted_ns[index] / 1e6
 
 
-async def open_loop_latency(ws_url: str, rooms: list[Room], cursors: dict[str, int],
+async def open_loop_latency(endpoint: Endpoint, rooms: list[Room], cursors: dict[str, int],
                             server_pid: int, rate_per_s: float, duration_s: float,
                             drain_timeout_s: float) -> dict[str, Any]:
     """Messages due at a fixed rate, round-robin over the rooms' first members, never waiting
@@ -112,7 +117,7 @@ async def open_loop_latency(ws_url: str, rooms: list[Room], cursors: dict[str, i
     total = max(1, int(rate_per_s * duration_s))
     period_ns = NS_PER_S / rate_per_s
     saturated, sent = False, 0
-    async with MemberSockets(ws_url, rooms, cursors) as sockets:
+    async with MemberSockets(endpoint, rooms, cursors) as sockets:
         tracker = sockets.tracker
         first_due_ns = time.perf_counter_ns() + NS_PER_S // 5
         run = uuid.uuid4().hex[:8]
@@ -141,7 +146,7 @@ async def open_loop_latency(ws_url: str, rooms: list[Room], cursors: dict[str, i
             "server_cpu": cpu.server_share, "client_cpu": cpu.client_share}
 
 
-async def idle_socket_memory(ws_url: str, users: list[Identity], sockets_per_user: int,
+async def idle_socket_memory(endpoint: Endpoint, users: list[Identity], sockets_per_user: int,
                              server_pid: int) -> dict[str, Any]:
     """Server RSS growth per authenticated socket that is open and does nothing."""
     server = psutil.Process(server_pid)
@@ -149,7 +154,7 @@ async def idle_socket_memory(ws_url: str, users: list[Identity], sockets_per_use
 
     async def one(identity: Identity) -> Any:
         async with limit:
-            return await open_socket(ws_url, identity)
+            return await open_socket(endpoint, identity)
 
     # Warm the code paths (imports, pools, first allocations) before taking the baseline.
     for ws in await asyncio.gather(*(one(u) for u in users)):

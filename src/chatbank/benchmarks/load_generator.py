@@ -14,6 +14,7 @@ import uvloop
 
 from chatbank.benchmarks._config import ChatBenchConfig
 from chatbank.benchmarks._processes import raise_file_limit
+from chatbank.benchmarks._sockets import Endpoint
 from chatbank.benchmarks._targets import ChatbankTarget, Identity, RawTarget, Room, Target
 from chatbank.benchmarks._workloads import (
     closed_loop_throughput,
@@ -30,16 +31,17 @@ async def run_all(target: Target, server_pid: int, config: ChatBenchConfig) -> d
     """Every workload against one server, in an order that keeps them independent: idle-socket
     memory first (before traffic grows the heap), the history pass last."""
     results: dict[str, Any] = {}
+    endpoint = Endpoint(target.ws_url, config.deflate)
     started = time.perf_counter()
     users = await target.create_users(config.users_needed)
     results["setup_s"] = time.perf_counter() - started
     results["memory"] = await idle_socket_memory(
-        target.ws_url, users[:config.idle_users], config.idle_sockets_per_user, server_pid)
+        endpoint, users[:config.idle_users], config.idle_sockets_per_user, server_pid)
     cursors: dict[str, int] = {}
     pairs = await _rooms(target, users, 2, config.pairs)
 
     async def throughput(rooms: list[Room]) -> dict[str, Any]:
-        return await closed_loop_throughput(target.ws_url, rooms, cursors, server_pid,
+        return await closed_loop_throughput(endpoint, rooms, cursors, server_pid,
                                             config.warmup_s, config.duration_s,
                                             config.drain_timeout_s)
 
@@ -48,7 +50,7 @@ async def run_all(target: Target, server_pid: int, config: ChatBenchConfig) -> d
         groups = await _rooms(target, users, size, config.groups_of(size))
         results[f"group_{size}"] = await throughput(groups)
     results["latency"] = await open_loop_latency(
-        target.ws_url, pairs, cursors, server_pid, config.latency_rate_per_s,
+        endpoint, pairs, cursors, server_pid, config.latency_rate_per_s,
         config.latency_duration_s, config.drain_timeout_s)
     stored = sum(cursors.values())
     results["pairs_after_history"] = {**await throughput(pairs), "stored_events": stored}

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import math
 import sys
+from dataclasses import replace
 from typing import Any
 
 import typer
@@ -39,9 +40,11 @@ def chat(
     quick: bool = typer.Option(False, "--quick", help="Tiny sizes: a few seconds in all."),
     baseline: bool = typer.Option(True, "--baseline/--no-baseline",
                                   help="Also measure the bare websockets server."),
+    deflate: bool = typer.Option(True, "--deflate/--no-deflate",
+                                 help="Clients offer permessage-deflate, as browsers do."),
 ) -> None:
     """Real-time chat: throughput (2-person and groups), latency at a fixed rate, idle sockets."""
-    config = ChatBenchConfig.quick() if quick else ChatBenchConfig()
+    config = replace(ChatBenchConfig.quick() if quick else ChatBenchConfig(), deflate=deflate)
     # With --json the table goes to stderr, so stdout holds nothing but the document.
     console = Console(stderr=as_json)
     targets = ("chatbank", "raw") if baseline else ("chatbank",)
