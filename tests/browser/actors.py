@@ -22,17 +22,22 @@ def sign_up_in_ui(page: Page, base_url: str, handle: str, display_name: str) -> 
     expect(page.locator("#connection-status")).to_have_attribute("data-state", "online")
 
 
-def sign_up_in_context(page: Page, base_url: str, display_name: str,
-                       query: str = "") -> dict[str, Any]:
+def sign_up_in_context(page: Page, base_url: str, display_name: str, query: str = "",
+                       open_app: bool = True) -> dict[str, Any]:
     """Create an account with the page's cookie jar (no form), then open the app."""
     handle = unique_handle("b")
     response = page.request.post(base_url + "/api/v1/auth/signup", data={
         "handle": handle, "display_name": display_name, "password": PASSWORD})
     assert response.status == 201, response.text()
-    page.goto(base_url + "/" + query)
-    expect(page.locator("#connection-status")).to_have_attribute("data-state", "online")
+    if open_app:
+        open_app_page(page, base_url, query)
     user: dict[str, Any] = response.json()["user"]
     return user
+
+
+def open_app_page(page: Page, base_url: str, query: str = "") -> None:
+    page.goto(base_url + "/" + query)
+    expect(page.locator("#connection-status")).to_have_attribute("data-state", "online")
 
 
 class ApiUser:
@@ -44,15 +49,25 @@ class ApiUser:
             "handle": unique_handle("a"), "display_name": display_name,
             "password": PASSWORD}, timeout=10).json()
         self.user: dict[str, Any] = body["user"]
-        self.headers = {"Authorization": f"Bearer {body['token']}"}
+        self.http = httpx.Client(base_url=base_url + "/api/v1", timeout=10, headers={
+            "Authorization": f"Bearer {body['token']}"})
+
+    def close(self) -> None:
+        self.http.close()
 
     @property
     def id(self) -> str:
         return str(self.user["id"])
 
     def call(self, method: str, path: str, body: Any = None) -> Any:
-        response = httpx.request(method, self.base_url + "/api/v1" + path, json=body,
-                                 headers=self.headers, timeout=10)
+        try:
+            response = self.http.request(method, path, json=body)
+        except httpx.TransportError:
+            # The kept-alive connection may belong to a server that has since restarted.
+            self.http.close()
+            self.http = httpx.Client(base_url=self.http.base_url, timeout=10,
+                                     headers=self.http.headers)
+            response = self.http.request(method, path, json=body)
         assert response.status_code < 300, (response.status_code, response.text)
         return response.json() if response.content else None
 

@@ -5,13 +5,14 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import IO
 
 import pytest
 from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, sync_playwright
 
+from tests.browser.actors import ApiUser
 from tests.support.servers import ServerProcess, free_port, wait_until_up
 
 CHROMIUM = "/usr/bin/chromium"
@@ -114,6 +115,20 @@ def pages(browser: Browser) -> Iterator[Pages]:
     yield opened
     opened.close()
     assert not opened.errors, opened.errors
+
+
+@pytest.fixture
+def api_user(platform: PlatformProcess) -> Iterator[Callable[[str], ApiUser]]:
+    """Make users who talk to the platform over the REST API (closed after the test)."""
+    made: list[ApiUser] = []
+
+    def make(display_name: str) -> ApiUser:
+        made.append(ApiUser(platform.url, display_name))
+        return made[-1]
+
+    yield make
+    for user in made:
+        user.close()
 
 
 def screenshot(page: Page, name: str) -> None:

@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.actors import ApiUser, sign_up_in_context
+from tests.browser.actors import ApiUser, open_app_page, sign_up_in_context
 from tests.browser.conftest import MOBILE, Pages, PlatformProcess, screenshot
 
-pytestmark = pytest.mark.browser
+# Generous: starting `chatbank serve` alone can take a minute on a loaded machine.
+pytestmark = [pytest.mark.browser, pytest.mark.timeout(300)]
 
 HOSTILE = '<img src=x onerror="window.__pwned=1">'
 
@@ -34,14 +36,18 @@ def apply_event(page: Page, frame: dict[str, Any]) -> None:
 
 
 def test_unknown_card_kind_renders_as_a_safe_placeholder_and_no_payload_html_runs(
-        platform: PlatformProcess, pages: Pages) -> None:
+        platform: PlatformProcess, pages: Pages,
+        api_user: Callable[[str], ApiUser]) -> None:
     page = pages.new()
-    bob = sign_up_in_context(page, platform.url, "Bob Brown", query="?test=1")
-    alice = ApiUser(platform.url, "Alice Adams")
+    bob = sign_up_in_context(page, platform.url, "Bob Brown", open_app=False)
+    alice = api_user("Alice Adams")
     conversation_id = alice.direct_with(bob["id"])
+    for n in range(1, 55):
+        alice.send(conversation_id, f"old {n}")
     last = alice.send(conversation_id, "here are some cards")
+    open_app_page(page, platform.url, "?test=1")  # history comes in pages of 50
     page.locator("#conversation-list .conv-item", has_text="Alice Adams").click()
-    expect(page.locator("#messages .msg")).to_have_count(1)
+    expect(page.locator("#messages .msg")).to_have_count(50)
 
     apply_event(page, fake_card_event(conversation_id, last["seq"] + 1, alice.id, "mystery_kind", {
         "title": HOSTILE, "html": HOSTILE, "rows": [{"label": HOSTILE, "value": HOSTILE}]}))
@@ -64,12 +70,18 @@ def test_unknown_card_kind_renders_as_a_safe_placeholder_and_no_payload_html_run
     assert page.evaluate("window.__pwned") is None
     screenshot(page, "04-cards")
 
+    page.get_by_role("button", name="Load older messages").click()
+    expect(page.locator("#messages .msg")).to_have_count(58)
+    expect(page.locator("#messages .msg-text").first).to_have_text("old 1")
+    expect(page.get_by_role("button", name="Load older messages")).to_be_hidden()
+
 
 def test_a_group_made_in_the_ui_is_managed_from_its_info_panel_and_works_at_phone_width(
-        platform: PlatformProcess, pages: Pages) -> None:
+        platform: PlatformProcess, pages: Pages,
+        api_user: Callable[[str], ApiUser]) -> None:
     page = pages.new()
     sign_up_in_context(page, platform.url, "Bob Brown")
-    alice, carol = ApiUser(platform.url, "Alice Adams"), ApiUser(platform.url, "Carol Chen")
+    alice, carol = api_user("Alice Adams"), api_user("Carol Chen")
     page.get_by_role("button", name="New group").click()
     page.get_by_label("Group name").fill("Flat 4B bills")
     for friend in (alice, carol):

@@ -12,7 +12,8 @@ from tests.browser.conftest import Pages, screenshot
 from tests.support.api import unique_handle
 from tests.support.servers import ServerProcess
 
-pytestmark = pytest.mark.browser
+# Generous: starting `chatbank serve` alone can take a minute on a loaded machine.
+pytestmark = [pytest.mark.browser, pytest.mark.timeout(300)]
 
 
 def thread_texts(page: Page) -> list[str]:
@@ -86,3 +87,17 @@ def test_two_users_chat_in_real_time_and_the_sender_sees_the_read_receipt(
         "data-status", re.compile("read"))
     alice.mouse.move(5, 5)
     screenshot(alice, "03-thread-with-receipts")
+
+    # Edit the reply, delete the first message: Bob sees both markers.
+    mine = alice.locator("#messages .msg.mine")
+    mine.last.hover()
+    mine.last.get_by_role("button", name="Edit").click()
+    composer.fill("Glad you made it!")
+    composer.press("Enter")
+    alice.once("dialog", lambda dialog: dialog.accept())
+    mine.first.hover()
+    mine.first.get_by_role("button", name="Delete").click()
+    on_bob = bob.locator("#messages .msg.theirs")
+    expect(on_bob.last.locator(".msg-text")).to_have_text("Glad you made it!")
+    expect(on_bob.last.locator(".edited")).to_be_visible()
+    expect(on_bob.first).to_contain_text("This message was deleted")

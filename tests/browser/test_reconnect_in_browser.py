@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 from playwright.sync_api import Page, expect
 
 from tests.browser.actors import ApiUser, sign_up_in_context
 from tests.browser.conftest import Pages, PlatformProcess
 
-pytestmark = pytest.mark.browser
+# Generous: starting `chatbank serve` alone can take a minute on a loaded machine.
+pytestmark = [pytest.mark.browser, pytest.mark.timeout(300)]
 
 
 def thread_state(page: Page) -> tuple[list[str], list[int]]:
@@ -19,10 +22,11 @@ def thread_state(page: Page) -> tuple[list[str], list[int]]:
 
 
 def test_page_shows_every_message_once_and_in_order_after_the_server_restarts(
-        platform: PlatformProcess, pages: Pages) -> None:
+        platform: PlatformProcess, pages: Pages,
+        api_user: Callable[[str], ApiUser]) -> None:
     bob_page = pages.new()
     bob = sign_up_in_context(bob_page, platform.url, "Bob Brown")
-    alice = ApiUser(platform.url, "Alice Adams")
+    alice = api_user("Alice Adams")
     conversation_id = alice.direct_with(bob["id"])
     alice.send(conversation_id, "before the restart")
     bob_page.locator("#conversation-list .conv-item", has_text="Alice Adams").click()

@@ -98,7 +98,15 @@ export class Store {
   // ---- conversations -------------------------------------------------------------------
   upsertConversation(conversation) {
     const existing = this.conversations.get(conversation.id);
-    this.conversations.set(conversation.id, { ...existing, ...conversation });
+    const merged = { ...existing, ...conversation };
+    if (existing) {
+      // A listing can be older than events already applied: never move backwards.
+      merged.last_seq = Math.max(existing.last_seq || 0, conversation.last_seq || 0);
+      if ((existing.last_activity_at || "") > (conversation.last_activity_at || "")) {
+        merged.last_activity_at = existing.last_activity_at;
+      }
+    }
+    this.conversations.set(conversation.id, merged);
     if (!this.seen.has(conversation.id)) {
       this.seen.set(conversation.id, { cursor: conversation.last_seq, ahead: new Set() });
     }
