@@ -6,6 +6,7 @@ Migrating takes a moment, so one migrated SQLite file is made per session and co
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import shutil
 import uuid
 from collections.abc import AsyncIterator, Iterator
@@ -17,7 +18,7 @@ import pytest
 from argon2 import PasswordHasher
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from chatbank.bank.books import BankBooks
+from chatbank.bank.books import BankBooks, Transaction
 from chatbank.bank.db import create_bank_engine, upgrade_bank_database
 from chatbank.bank.seed import SeedReport, seed_bank
 from tests.contract.banks import RunningBank, running_bank
@@ -57,6 +58,30 @@ def fresh_bank_file(template: Path, directory: Path) -> Path:
     target = directory / f"bank-{uuid.uuid4().hex[:8]}.db"
     shutil.copyfile(template, target)
     return target
+
+
+@contextlib.contextmanager
+def scratch_bank_file(template: Path) -> Iterator[Path]:
+    """A private copy of `template` next to it, deleted (with its WAL files) afterwards."""
+    path = fresh_bank_file(template, template.parent)
+    try:
+        yield path
+    finally:
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+
+
+async def read_whole_statement(books: BankBooks, customer_id: str, account_id: str,
+                               page_size: int = 1000) -> list[Transaction]:
+    """Every statement line of the account, following the page cursors."""
+    lines: list[Transaction] = []
+    cursor = None
+    while True:
+        page = await books.transactions(customer_id, account_id, limit=page_size, cursor=cursor)
+        lines += page.items
+        if page.next_cursor is None:
+            return lines
+        cursor = page.next_cursor
 
 
 @pytest.fixture

@@ -12,13 +12,12 @@ from chatbank.bank.books import (
     AccountSubtype,
     BankBooks,
     CardStatus,
-    Transaction,
     TransactionStatus,
 )
 from chatbank.bank.books.sql_accounts import SqlAccounts
 from chatbank.bank.seed import SANDBOX_PASSWORD, SeedReport
 from chatbank.core.errors import ChatbankError
-from tests.bank.conftest import ManualClock
+from tests.bank.conftest import ManualClock, read_whole_statement
 
 Seeded = tuple[BankBooks, SeedReport, ManualClock]
 
@@ -93,24 +92,12 @@ async def test_balances_show_booked_available_and_credit_line(seeded_books: Seed
     assert card_balance.booked_minor <= 0
 
 
-async def whole_statement(books: BankBooks, customer: str, account: str,
-                          page_size: int) -> list[Transaction]:
-    lines: list[Transaction] = []
-    cursor = None
-    while True:
-        page = await books.transactions(customer, account, limit=page_size, cursor=cursor)
-        lines += page.items
-        if page.next_cursor is None:
-            return lines
-        cursor = page.next_cursor
-
-
 async def test_statement_pages_cover_every_line_once_newest_first(seeded_books: Seeded) -> None:
     books, report, _ = seeded_books
     alice_id = customer_id(report, "alice")
     current = (await books.list_accounts(alice_id))[0]
-    everything = await whole_statement(books, alice_id, current.id, 1000)
-    paged = await whole_statement(books, alice_id, current.id, 97)
+    everything = await read_whole_statement(books, alice_id, current.id, 1000)
+    paged = await read_whole_statement(books, alice_id, current.id, 97)
     assert [t.transaction_id for t in paged] == [t.transaction_id for t in everything]
     assert len({t.transaction_id for t in paged}) == len(paged) > 900
     moments = [t.booking_at for t in paged]
@@ -122,7 +109,7 @@ async def test_running_balance_follows_each_booked_line(seeded_books: Seeded) ->
     books, report, _ = seeded_books
     alice_id = customer_id(report, "alice")
     current = (await books.list_accounts(alice_id))[0]
-    lines = [t for t in await whole_statement(books, alice_id, current.id, 1000)
+    lines = [t for t in await read_whole_statement(books, alice_id, current.id, 1000)
              if t.status == TransactionStatus.BOOKED]
     for newer, older in pairwise(lines):
         assert newer.balance_after_minor is not None and older.balance_after_minor is not None

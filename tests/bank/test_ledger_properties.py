@@ -10,7 +10,6 @@ accepted request is retried: each must answer `exists` and nothing may move.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -27,7 +26,7 @@ from chatbank.bank.ledger import (
     TransferRequest,
     TransferResult,
 )
-from tests.bank.conftest import ManualClock, fresh_bank_file, sqlite_url
+from tests.bank.conftest import ManualClock, scratch_bank_file, sqlite_url
 
 IDS = [f"t{i}" for i in range(24)]
 CUSTOMERS = {"c0": 0, "c1": 300, "c2": 0}  # id -> overdraft limit
@@ -110,13 +109,8 @@ async def run_rounds(url: str, plan: list[Round]) -> None:
 @given(plan=rounds)
 def test_concurrent_random_batches_conserve_money_respect_limits_and_are_idempotent(
         migrated_bank_file: Path, plan: list[Round]) -> None:
-    path = fresh_bank_file(migrated_bank_file, migrated_bank_file.parent)
-    try:
+    with scratch_bank_file(migrated_bank_file) as path:
         asyncio.run(run_rounds(sqlite_url(path), plan))
-    finally:
-        for suffix in ("", "-wal", "-shm"):
-            with contextlib.suppress(FileNotFoundError):
-                Path(f"{path}{suffix}").unlink()
 
 
 async def sql_results(url: str, batches: list[list[TransferRequest]]) -> list[TransferResult]:
@@ -137,10 +131,5 @@ def test_sql_ledger_gives_exactly_the_results_of_the_pure_model(
         migrated_bank_file: Path, batches: list[list[TransferRequest]]) -> None:
     model = LedgerBatch({a.id: a for a in opening_accounts()}, {}, ManualClock().now())
     expected = [model.create(r) for batch in batches for r in batch]
-    path = fresh_bank_file(migrated_bank_file, migrated_bank_file.parent)
-    try:
+    with scratch_bank_file(migrated_bank_file) as path:
         assert asyncio.run(sql_results(sqlite_url(path), batches)) == expected
-    finally:
-        for suffix in ("", "-wal", "-shm"):
-            with contextlib.suppress(FileNotFoundError):
-                Path(f"{path}{suffix}").unlink()

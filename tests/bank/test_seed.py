@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from chatbank.bank.books import BankBooks, Transaction, TransactionStatus
+from chatbank.bank.books import BankBooks, TransactionStatus
 from chatbank.bank.db import create_bank_engine
 from chatbank.bank.ledger import LedgerService
 from chatbank.bank.seed import seed_bank
@@ -19,6 +19,7 @@ from tests.bank.conftest import (
     FAST_HASHER,
     SEED_TODAY,
     fresh_bank_file,
+    read_whole_statement,
     sqlite_url,
 )
 
@@ -35,19 +36,8 @@ async def everything_a_customer_sees(books: BankBooks, customer_id: str) -> list
         seen.append(account)
         balance = await books.balances(customer_id, account.id)
         seen.append((balance.booked_minor, balance.available_minor, balance.credit_line_minor))
-        seen.extend(await full_statement(books, customer_id, account.id))
+        seen.extend(await read_whole_statement(books, customer_id, account.id))
     return seen
-
-
-async def full_statement(books: BankBooks, customer_id: str, account_id: str) -> list[Transaction]:
-    lines: list[Transaction] = []
-    cursor = None
-    while True:
-        page = await books.transactions(customer_id, account_id, limit=1000, cursor=cursor)
-        lines += page.items
-        if page.next_cursor is None:
-            return lines
-        cursor = page.next_cursor
 
 
 async def seed_and_read(engine: AsyncEngine, seed: int) -> list[object]:
@@ -72,7 +62,7 @@ async def test_eighteen_months_with_salary_every_month(seeded_books: Any) -> Non
     books, report, _ = seeded_books
     for customer in report.customers:
         current = (await books.list_accounts(customer.customer_id))[0]
-        lines = await full_statement(books, customer.customer_id, current.id)
+        lines = await read_whole_statement(books, customer.customer_id, current.id)
         assert min(t.booking_at.date() for t in lines) == history_start(SEED_TODAY)
         salary_months = {(t.booking_at.year, t.booking_at.month) for t in lines
                          if t.description.endswith("SALARY") and t.credit_debit == "Credit"}
@@ -91,7 +81,7 @@ async def test_no_seeded_balance_ever_went_below_its_limit(seeded_books: Any) ->
     for customer in report.customers:
         for account in await books.list_accounts(customer.customer_id):
             limit = (await books.balances(customer.customer_id, account.id)).credit_line_minor
-            lines = await full_statement(books, customer.customer_id, account.id)
+            lines = await read_whole_statement(books, customer.customer_id, account.id)
             booked = [t.balance_after_minor for t in lines
                       if t.status == TransactionStatus.BOOKED]
             assert booked and min(b for b in booked if b is not None) >= -limit
