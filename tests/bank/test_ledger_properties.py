@@ -10,9 +10,11 @@ accepted request is retried: each must answer `exists` and nothing may move.
 from __future__ import annotations
 
 import asyncio
-from dataclasses import dataclass
+import uuid
+from dataclasses import dataclass, replace
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -33,10 +35,20 @@ CUSTOMERS = {"c0": 0, "c1": 300, "c2": 0}  # id -> overdraft limit
 ACCOUNTS = ["bank", *CUSTOMERS]
 
 
-def opening_accounts() -> list[LedgerAccount]:
-    return [LedgerAccount("bank", "GBP", AccountKind.SETTLEMENT)] + [
-        LedgerAccount(i, "GBP", AccountKind.CUSTOMER, overdraft_limit_minor=limit)
+def opening_accounts(prefix: str = "") -> list[LedgerAccount]:
+    return [LedgerAccount(f"{prefix}bank", "GBP", AccountKind.SETTLEMENT)] + [
+        LedgerAccount(prefix + i, "GBP", AccountKind.CUSTOMER, overdraft_limit_minor=limit)
         for i, limit in CUSTOMERS.items()]
+
+
+def namespaced(request: TransferRequest, prefix: str) -> TransferRequest:
+    """The same request on the accounts and ids of one example sharing a database."""
+    def name(value: str) -> str:
+        return prefix + value if value else ""
+
+    return replace(request, id=name(request.id), debit_account_id=name(request.debit_account_id),
+                   credit_account_id=name(request.credit_account_id),
+                   pending_id=name(request.pending_id))
 
 
 @st.composite
@@ -65,13 +77,13 @@ rounds = st.lists(st.builds(
     st.sampled_from([0, 0, 20, 45])), min_size=1, max_size=6)
 
 
-async def check_invariants(ledger: LedgerService) -> None:
+async def check_invariants(ledger: LedgerService, prefix: str) -> None:
     assert await ledger.sum_of_balances_by_currency() == {"GBP": 0}
-    accounts = await ledger.lookup_accounts(ACCOUNTS)
+    accounts = await ledger.lookup_accounts([prefix + a for a in ACCOUNTS])
     assert sum(a.debits_pending for a in accounts.values()) == sum(
         a.credits_pending for a in accounts.values())
     for account_id in CUSTOMERS:
-        assert accounts[account_id].available_minor >= 0, accounts[account_id]
+        assert accounts[prefix + account_id].available_minor >= 0, accounts[prefix + account_id]
     journal = await ledger.journal_totals()
     for account in accounts.values():
         assert journal.get(account.id, (0, 0, 0, 0)) == (
@@ -79,38 +91,48 @@ async def check_invariants(ledger: LedgerService) -> None:
             account.credits_pending)
 
 
-async def run_rounds(url: str, plan: list[Round]) -> None:
+async def run_rounds(url: str, plan: list[Round], prefix: str = "") -> None:
     engine = create_bank_engine(url)
     clock = ManualClock()
     ledger = LedgerService(engine, clock)
+    own = [prefix + a for a in ACCOUNTS]
     try:
-        await ledger.create_accounts(opening_accounts())
-        await ledger.create_transfers([TransferRequest(f"fund-{i}", "bank", i, 500, "GBP")
-                                       for i in CUSTOMERS])
+        await ledger.create_accounts(opening_accounts(prefix))
+        await ledger.create_transfers([namespaced(
+            TransferRequest(f"fund-{i}", "bank", i, 500, "GBP"), prefix) for i in CUSTOMERS])
         accepted: list[TransferRequest] = []
         for round_ in plan:
-            outcomes = await asyncio.gather(*(
-                ledger.create_transfers(batch) for batch in round_.client_batches))
-            for batch, results in zip(round_.client_batches, outcomes, strict=True):
+            batches = [[namespaced(r, prefix) for r in batch] for batch in round_.client_batches]
+            outcomes = await asyncio.gather(*(ledger.create_transfers(b) for b in batches))
+            for batch, results in zip(batches, outcomes, strict=True):
                 assert len(results) == len(batch)
                 accepted += [r for r, res in zip(batch, results, strict=True) if res == "ok"]
             clock.advance(round_.advance_s)
             await ledger.void_expired()
-            await check_invariants(ledger)
-        before = await ledger.lookup_accounts(ACCOUNTS)
+            await check_invariants(ledger, prefix)
+        before = await ledger.lookup_accounts(own)
         assert set(await ledger.create_transfers(accepted)) <= {TransferResult.EXISTS}
-        assert await ledger.lookup_accounts(ACCOUNTS) == before
+        assert await ledger.lookup_accounts(own) == before
     finally:
         await engine.dispose()
 
 
-@settings(max_examples=25, deadline=None,
+@settings(max_examples=20, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(plan=rounds)
 def test_concurrent_random_batches_conserve_money_respect_limits_and_are_idempotent(
         migrated_bank_file: Path, plan: list[Round]) -> None:
     with scratch_bank_file(migrated_bank_file) as path:
         asyncio.run(run_rounds(sqlite_url(path), plan))
+
+
+@pytest.mark.postgres
+@settings(max_examples=12, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(plan=rounds)
+def test_the_same_properties_hold_on_postgresql(postgres_bank_url: str, plan: list[Round]) -> None:
+    # One database for all examples: each example works on its own prefixed accounts and ids.
+    asyncio.run(run_rounds(postgres_bank_url, plan, prefix=f"x{uuid.uuid4().hex[:6]}-"))
 
 
 async def sql_results(url: str, batches: list[list[TransferRequest]]) -> list[TransferResult]:
