@@ -9,6 +9,8 @@ import sqlite3
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine
 from typer.testing import CliRunner
 
@@ -81,6 +83,17 @@ async def test_users_see_only_their_own_entries_newest_first_in_pages(engine: As
         await log.access_audit_log_by_user("usr_a", limit=0)
 
 
+@pytest.mark.parametrize("statement", ["UPDATE audit_log SET reason = 'x'",
+                                       "DELETE FROM audit_log"])
+async def test_the_database_refuses_to_change_or_delete_entries(
+        engine: AsyncEngine, statement: str) -> None:
+    await AuditLog(engine).append(read("usr_a", "how much do I have?"))
+    with pytest.raises(DBAPIError, match="append-only"):
+        async with engine.begin() as conn:
+            await conn.execute(text(statement))
+    assert (await verify_chain(engine)).ok
+
+
 async def test_concurrent_appends_from_two_engines_never_fork_the_chain(
         engine: AsyncEngine, database_url: str) -> None:
     other = create_engine_for_url(database_url)
@@ -103,7 +116,10 @@ async def _seed(url: str, count: int = 6) -> None:
 
 
 def _tamper(url: str, *statements: str) -> None:
+    """What someone with write access to the database file could do."""
     with sqlite3.connect(url.split("///", 1)[1]) as conn:
+        conn.execute("DROP TRIGGER IF EXISTS audit_log_no_update")
+        conn.execute("DROP TRIGGER IF EXISTS audit_log_no_delete")
         for statement in statements:
             conn.execute(statement)
 

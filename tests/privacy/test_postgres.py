@@ -6,6 +6,7 @@ import asyncio
 
 import pytest
 from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
 from typer.testing import CliRunner
 
 from chatbank.cli.main import app
@@ -32,7 +33,11 @@ async def _append_from_two_instances(url: str, count: int) -> tuple[bool, int]:
                 DataClass.TRANSACTIONS, Decision(True), f"question {n}"))
             for n in range(count)))
         result = await verify_chain(first)
-        async with first.begin() as conn:
+        with pytest.raises(DBAPIError, match="append-only"):
+            async with first.begin() as conn:
+                await conn.execute(text("DELETE FROM audit_log WHERE seq = 17"))
+        async with first.begin() as conn:  # a superuser can switch the guard off, but ...
+            await conn.execute(text("ALTER TABLE audit_log DISABLE TRIGGER audit_log_append_only"))
             await conn.execute(text("UPDATE audit_log SET purpose = 'answer_account_questions' "
                                     "WHERE seq = 17"))
         return result.ok, result.entries_checked

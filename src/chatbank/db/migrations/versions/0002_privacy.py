@@ -88,6 +88,22 @@ def upgrade() -> None:
     # ### end Alembic commands ###
     op.bulk_insert(chain_head, [{"id": 1, "last_seq": 0, "last_hash": "0" * 64}])
     op.bulk_insert(catalogue, SEEDED_ADS)
+    _make_audit_log_append_only()
+
+
+# The database itself refuses UPDATE and DELETE on the audit log, so no code path can rewrite
+# it by mistake; someone who drops these triggers to tamper is still caught by the hash chain.
+# (A later batch migration that rebuilds `audit_log` on SQLite must re-create them.)
+def _make_audit_log_append_only() -> None:
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute("CREATE FUNCTION audit_log_append_only() RETURNS trigger LANGUAGE plpgsql AS "
+                   "$$ BEGIN RAISE EXCEPTION 'audit_log is append-only'; END $$")
+        op.execute("CREATE TRIGGER audit_log_append_only BEFORE UPDATE OR DELETE OR TRUNCATE "
+                   "ON audit_log FOR EACH STATEMENT EXECUTE FUNCTION audit_log_append_only()")
+        return
+    for event in ("UPDATE", "DELETE"):
+        op.execute(f"CREATE TRIGGER audit_log_no_{event.lower()} BEFORE {event} ON audit_log "
+                   "BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END")
 
 
 def downgrade() -> None:
@@ -98,6 +114,8 @@ def downgrade() -> None:
         batch_op.drop_index('ix_audit_log_user_seq')
 
     op.drop_table('audit_log')
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute("DROP FUNCTION IF EXISTS audit_log_append_only()")
     op.drop_table('audit_chain_head')
     op.drop_table('ad_catalogue')
     # ### end Alembic commands ###
