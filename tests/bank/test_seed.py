@@ -116,3 +116,11 @@ async def test_seeding_again_skips_existing_customers_and_checks_the_bank(
             assert caught.value.code == code
     finally:
         await engine.dispose()
+
+
+def test_documented_demo_totp_secrets_are_the_real_ones() -> None:
+    import chatbank.bank.seed as seed_module
+    from chatbank.bank.books import demo_totp_secret
+
+    for login in ("alice", "bob", "carol", "dan"):
+        assert f"{login} {demo_totp_secret(login)}" in (seed_module.__doc__ or "")

@@ -4,7 +4,9 @@ Sandbox credentials (documented, never for real use):
 - every demo customer's password is ``bank-demo-pass`` (`SANDBOX_PASSWORD`);
 - each login's TOTP secret is fixed: `demo_totp_secret(login)` = first 32 characters of
   base32(sha256("chatbank-sandbox-totp:" + login)); any authenticator app (or `pyotp`) shows
-  the codes. The seed report lists the secrets.
+  the codes. The seed report lists the secrets. For the demo logins they are:
+  alice GXPC6PHYOSBBLFCRDMLPU5FWKD2E7U5O, bob 3LPUVTI65A3KBHIHNZML34RWHYVPIDTE,
+  carol QVER5JPUCFB7IOQVMPD5R54L3UQVAXFL, dan RJNDBCAOT5PWHCJSI6JDISRW6LM2HS4N.
 
 Everything is derived from (`bank_name`, login, `seed`, `today`): the same inputs give the same
 customers, account numbers, merchants, amounts and statement lines. All money moves through the
