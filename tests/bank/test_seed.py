@@ -9,7 +9,8 @@ from typing import Any
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from chatbank.bank.books import BankBooks, TransactionStatus
+from chatbank.bank import seed as seed_module
+from chatbank.bank.books import BankBooks, TransactionStatus, demo_totp_secret
 from chatbank.bank.db import create_bank_engine
 from chatbank.bank.ledger import LedgerService
 from chatbank.bank.seed import seed_bank
@@ -119,8 +120,5 @@ async def test_seeding_again_skips_existing_customers_and_checks_the_bank(
 
 
 def test_documented_demo_totp_secrets_are_the_real_ones() -> None:
-    import chatbank.bank.seed as seed_module
-    from chatbank.bank.books import demo_totp_secret
-
     for login in ("alice", "bob", "carol", "dan"):
         assert f"{login} {demo_totp_secret(login)}" in (seed_module.__doc__ or "")
