@@ -174,10 +174,10 @@ async def seeded_books(
 
 # --- the OB API / OAuth engineer's fixtures: a real seeded bank on a free port, and a TPP ----
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def bank(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningBank]:
     """A migrated, seeded sandbox bank (alice, bob) served on a free loopback port."""
-    with running_bank(tmp_path_factory.mktemp("bank")) as started:
+    with running_bank(tmp_path_factory.mktemp("bank"), login_attempts_per_window=3) as started:
         yield started
 
 

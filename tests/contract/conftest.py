@@ -10,7 +10,7 @@ from tests.contract.banks import RunningBank, running_bank
 from tests.contract.tpp import Tpp
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def bank(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningBank]:
     with running_bank(tmp_path_factory.mktemp("contract-bank")) as started:
         yield started

@@ -31,7 +31,8 @@ async def dashboard(request: Request, bank: Runtime) -> Response:
             "consent": consent, "client_name": client.client_name if client else "Unknown",
             "permissions": permission_words(consent.permissions),
             "payment": payment_summary(consent.initiation) if consent.initiation else None,
-            "revocable": consent.kind == ACCOUNT_ACCESS and consent.status == "Authorised"})
+            "revocable": consent.kind == ACCOUNT_ACCESS and consent.status == "Authorised"
+            and not consent.expired})
     customer = await bank.books.get_customer(session.customer_id)
     return render(bank, "dashboard.html", rows=rows, customer=customer, csrf=session.csrf_token)
 
