@@ -167,3 +167,17 @@ async def test_inbound_credit_is_booked_once(seeded_books: Seeded) -> None:
         await books.credit_inbound(replace(credit, transfer_id="scheme-43",
                                            creditor_account_number="00000000"))
     assert caught.value.code == "creditor_account_not_found"
+
+
+async def test_moving_money_between_own_accounts_and_not_to_the_same_one(
+        seeded_books: Seeded) -> None:
+    books, report, _ = seeded_books
+    current, savings, _ = await accounts_of(books, report, "alice")
+    before = (await booked(books, savings))[0]
+    await books.domestic_transfer(current.customer_id, pay(
+        current, savings.sort_code, savings.account_number, 10_000))
+    assert (await booked(books, savings))[0] == before + 10_000
+    with pytest.raises(ChatbankError) as caught:
+        await books.domestic_transfer(current.customer_id, pay(
+            current, current.sort_code, current.account_number, 100, "key-2"))
+    assert caught.value.code == "same_account"
