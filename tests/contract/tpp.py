@@ -151,7 +151,8 @@ def sign_in(browser: httpx.Client, login: str, password: str = SANDBOX_PASSWORD)
 
 
 def customer_journey(bank_url: str, client_id: str, request_uri: str, login: str,
-                     decision: str, accounts: list[str] | None) -> dict[str, str]:
+                     decision: str, accounts: list[str] | None,
+                     redirect_uri: str = REDIRECT_URI) -> dict[str, str]:
     """The customer's browser at the bank, as form posts: sign in, SCA, answer the consent."""
     with httpx.Client(base_url=bank_url, timeout=20.0) as browser:
         start = browser.get("/as/authorize", params={"client_id": client_id,
@@ -167,5 +168,5 @@ def customer_journey(bank_url: str, client_id: str, request_uri: str, login: str
             "accounts": accounts if accounts is not None else offered[:1]})
         assert answer.status_code == 303, answer.text
         location = answer.headers["location"]
-        assert location.startswith(REDIRECT_URI), location
+        assert location.startswith(redirect_uri), location
         return {k: v[0] for k, v in parse_qs(urlparse(location).query).items()}

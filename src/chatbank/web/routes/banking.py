@@ -25,7 +25,8 @@ class NewLink(Body):
 
 def link_out(link: BankLink, bank_name: str) -> dict[str, Any]:
     return {"id": link.id, "bank_id": link.bank_id, "bank_name": bank_name,
-            "status": link.status.value, "purposes": list(link.purposes),
+            "status": link.status.value, "consent_id": link.consent_id,
+            "purposes": list(link.purposes),
             "permissions": list(link.permissions), "created_at": link.created_at.isoformat(),
             "expires_at": link.expires_at.isoformat(),
             "authorised_at": link.authorised_at.isoformat() if link.authorised_at else None,
