@@ -79,6 +79,7 @@ async def test_reusing_a_key_for_another_payment_is_refused(
     ({"amount_minor": 0}, "amount_must_be_positive"),
     ({"amount_minor": -5}, "amount_must_be_positive"),
     ({"currency": "XXX"}, "unknown_currency"),
+    ({"currency": "EUR"}, "currency_mismatch"),
     ({"creditor_sort_code": "12-34-56"}, "invalid_sort_code"),
     ({"creditor_account_number": "123"}, "invalid_account_number"),
     ({"reference": "x" * 36}, "invalid_reference"),

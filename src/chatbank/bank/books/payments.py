@@ -107,6 +107,9 @@ async def domestic_transfer(
     payer = await accounts.account_of(customer_id, request.from_account_id)
     if payer is None or payer.status != "Enabled":
         raise NotFound("account_not_found", "No such account of yours can make payments.")
+    if payer.currency != request.currency:
+        raise InvalidInput("currency_mismatch",
+                           f"The account holds {payer.currency}; pay in {payer.currency}.")
     profile = await SqlCustomers(conn).profile()
     internal = profile is not None and request.creditor_sort_code.startswith(
         profile.sort_code_prefix)
