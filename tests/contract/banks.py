@@ -9,10 +9,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from chatbank.bank.app import create_bank_app
+from chatbank.bank.app import create_bank_app, prepare_bank
 from chatbank.bank.books import Account, BankBooks
-from chatbank.bank.db import create_bank_engine, upgrade_bank_database
-from chatbank.bank.seed import SeedReport, seed_bank
+from chatbank.bank.db import create_bank_engine
+from chatbank.bank.seed import SeedReport
 from chatbank.bank.settings import BankSettings
 from tests.support.servers import ServerThread, free_port
 
@@ -45,22 +45,13 @@ class RunningBank:
             await engine.dispose()
 
 
-async def _seed(settings: BankSettings, sort_code_prefix: str) -> SeedReport:
-    engine = create_bank_engine(settings.resolved_database_url)
-    try:
-        return await seed_bank(engine, settings.name, sort_code_prefix, ["alice", "bob"])
-    finally:
-        await engine.dispose()
-
-
 @contextmanager
 def running_bank(data_dir: Path, name: str = "Northbank", sort_code_prefix: str = "20",
                  **overrides: object) -> Iterator[RunningBank]:
     port = free_port()
     settings = BankSettings(name=name, port=port, data_dir=data_dir,
                             **overrides)  # type: ignore[arg-type]
-    upgrade_bank_database(settings.resolved_database_url)
-    report = asyncio.run(_seed(settings, sort_code_prefix))
+    report = asyncio.run(prepare_bank(settings, sort_code_prefix))
     server = ServerThread(create_bank_app(settings), port=port).start()
     try:
         yield RunningBank(server.url, settings, report)

@@ -6,7 +6,8 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import asyncio
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
 
@@ -19,7 +20,7 @@ from chatbank.bank.auth.clients import ClientRegistry
 from chatbank.bank.auth.server import AuthorisationServer
 from chatbank.bank.auth.sessions import CustomerSessions
 from chatbank.bank.books import BankBooks
-from chatbank.bank.db import create_bank_engine
+from chatbank.bank.db import create_bank_engine, upgrade_bank_database
 from chatbank.bank.openbanking import aisp, pisp
 from chatbank.bank.openbanking.consents import Consents
 from chatbank.bank.openbanking.edge import BankEdge
@@ -28,6 +29,7 @@ from chatbank.bank.openbanking.idempotency import IdempotencyStore
 from chatbank.bank.openbanking.jws import SigningKey
 from chatbank.bank.openbanking.payments import DomesticPayments
 from chatbank.bank.openbanking.runtime import BankRuntime
+from chatbank.bank.seed import SeedReport, seed_bank
 from chatbank.bank.settings import BankSettings
 from chatbank.bank.web import approval, dashboard, pages
 from chatbank.core.ratelimit import MemoryRateLimiter
@@ -57,6 +59,21 @@ def build_runtime(settings: BankSettings, signing_key: SigningKey) -> BankRuntim
         sessions=CustomerSessions(engine, settings, books, limiter), consents=consents,
         idempotency=IdempotencyStore(engine), payments=DomesticPayments(engine, consents, books),
         books=books, templates=templates)
+
+
+async def prepare_bank(settings: BankSettings, sort_code_prefix: str,
+                       customers: Sequence[str] = ("alice", "bob")) -> SeedReport:
+    """Migrate the bank's database and seed the missing demo customers (safe to repeat).
+
+    Banks that should pay each other through the scheme need different sort code prefixes.
+    """
+    await asyncio.to_thread(settings.data_dir.mkdir, parents=True, exist_ok=True)
+    await asyncio.to_thread(upgrade_bank_database, settings.resolved_database_url)
+    engine = create_bank_engine(settings.resolved_database_url)
+    try:
+        return await seed_bank(engine, settings.name, sort_code_prefix, list(customers))
+    finally:
+        await engine.dispose()
 
 
 def create_bank_app(settings: BankSettings) -> FastAPI:

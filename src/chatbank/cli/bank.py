@@ -10,11 +10,9 @@ import typer
 import uvicorn
 from rich.console import Console
 
-from chatbank.bank.app import build_runtime, create_bank_app, load_signing_key
+from chatbank.bank.app import build_runtime, create_bank_app, load_signing_key, prepare_bank
 from chatbank.bank.auth.sandbox_grant import grant_headlessly
-from chatbank.bank.db import create_bank_engine, upgrade_bank_database
 from chatbank.bank.openbanking.schemas import Permission
-from chatbank.bank.seed import seed_bank
 from chatbank.bank.settings import BankSettings
 from chatbank.core.errors import ChatbankError
 
@@ -30,12 +28,8 @@ def _settings(name: str, port: int, data_dir: Path, **extra: object) -> BankSett
     return BankSettings(name=name, port=port, data_dir=data_dir, **extra)  # type: ignore[arg-type]
 
 
-async def _seed(settings: BankSettings, prefix: str, customers: list[str]) -> None:
-    engine = create_bank_engine(settings.resolved_database_url)
-    try:
-        report = await seed_bank(engine, settings.name, prefix, customers)
-    finally:
-        await engine.dispose()
+async def _prepare(settings: BankSettings, prefix: str, customers: list[str]) -> None:
+    report = await prepare_bank(settings, prefix, customers)
     for customer in report.customers:
         console.print(f"seeded {customer.login} ({customer.display_name}) "
                       f"TOTP secret {customer.totp_secret}")
@@ -53,9 +47,7 @@ def serve(
 ) -> None:
     """Migrate, seed the demo customers if missing, and serve the bank."""
     settings = _settings(name, port, data_dir, host=host, brand_colour=colour, sandbox=sandbox)
-    data_dir.mkdir(parents=True, exist_ok=True)
-    upgrade_bank_database(settings.resolved_database_url)
-    asyncio.run(_seed(settings, sort_code_prefix, [c for c in customers.split(",") if c]))
+    asyncio.run(_prepare(settings, sort_code_prefix, [c for c in customers.split(",") if c]))
     console.print(f"[green]{name} at {settings.base_url}[/green] (OB API under "
                   f"{settings.base_url}/open-banking/v3.1/aisp and /pisp)")
     uvicorn.run(create_bank_app(settings), host=host, port=port, log_level="warning")
