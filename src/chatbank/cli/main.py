@@ -13,6 +13,7 @@ from chatbank.cli.audit import audit_app
 from chatbank.cli.bank import bank_app
 from chatbank.cli.bench import bench_app
 from chatbank.cli.demo import run_demo
+from chatbank.cli.nlu import nlu_app
 from chatbank.config import Settings
 from chatbank.db.migrate import upgrade_to_head
 from chatbank.web.app import create_app
@@ -20,6 +21,7 @@ from chatbank.web.app import create_app
 app = typer.Typer(help="chatbank: banking inside a messenger.", no_args_is_help=True)
 console = Console()
 app.add_typer(bench_app, name="bench")
+app.add_typer(nlu_app, name="nlu")
 app.add_typer(audit_app, name="audit")
 app.add_typer(bank_app, name="bank")
 

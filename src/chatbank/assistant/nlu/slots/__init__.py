@@ -1,0 +1,1 @@
+"""Deterministic slot parsers: amounts, periods, names, and account/card/category hints."""
