@@ -13,8 +13,8 @@ from playwright.sync_api import Page, expect
 from tests.browser.actors import ApiUser, open_app_page, sign_up_in_context
 from tests.browser.conftest import MOBILE, Pages, PlatformProcess, screenshot
 
-# Generous: starting `chatbank serve` alone can take a minute on a loaded machine.
-pytestmark = [pytest.mark.browser, pytest.mark.timeout(300)]
+# Generous: starting `chatbank serve` alone has taken over a minute on a loaded machine.
+pytestmark = [pytest.mark.browser, pytest.mark.timeout(480)]
 
 HOSTILE = '<img src=x onerror="window.__pwned=1">'
 

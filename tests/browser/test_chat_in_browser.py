@@ -12,8 +12,8 @@ from tests.browser.conftest import Pages, screenshot
 from tests.support.api import unique_handle
 from tests.support.servers import ServerProcess
 
-# Generous: starting `chatbank serve` alone can take a minute on a loaded machine.
-pytestmark = [pytest.mark.browser, pytest.mark.timeout(300)]
+# Generous: starting `chatbank serve` alone has taken over a minute on a loaded machine.
+pytestmark = [pytest.mark.browser, pytest.mark.timeout(480)]
 
 
 def thread_texts(page: Page) -> list[str]:

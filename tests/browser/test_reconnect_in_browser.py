@@ -10,8 +10,8 @@ from playwright.sync_api import Page, expect
 from tests.browser.actors import ApiUser, sign_up_in_context
 from tests.browser.conftest import Pages, PlatformProcess
 
-# Generous: starting `chatbank serve` alone can take a minute on a loaded machine.
-pytestmark = [pytest.mark.browser, pytest.mark.timeout(300)]
+# Generous: starting `chatbank serve` alone has taken over a minute on a loaded machine.
+pytestmark = [pytest.mark.browser, pytest.mark.timeout(480)]
 
 
 def thread_state(page: Page) -> tuple[list[str], list[int]]:

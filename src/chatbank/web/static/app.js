@@ -58,6 +58,8 @@ class App {
 
   render() {
     document.body.dataset.pane = this.store.activeId ? "thread" : "list";
+    const unread = [...this.store.conversations.values()].reduce((n, c) => n + (c.unread || 0), 0);
+    document.title = unread ? `(${unread}) chatbank` : "chatbank";
     this.sidebar.update();
     this.thread.update();
     this.info.update();

@@ -6,6 +6,15 @@ import { bubbleSignature, renderMessage } from "./message.js";
 const GROUP_GAP_MS = 5 * 60 * 1000;
 const TYPING_FRAME_EVERY_MS = 3000;
 
+/** Make `parent`'s children exactly `nodes`, leaving unchanged ones where they are (so a
+ * screen reader does not hear the whole log again, and focus stays put). */
+function reconcile(parent, nodes) {
+  nodes.forEach((node, i) => {
+    if (parent.children[i] !== node) parent.insertBefore(node, parent.children[i] || null);
+  });
+  while (parent.children.length > nodes.length) parent.lastElementChild.remove();
+}
+
 export class Thread {
   constructor(app) {
     this.app = app;
@@ -195,7 +204,11 @@ export class Thread {
     ordered.forEach((message, i) => {
       const day = dayLabel(message.created_at);
       if (day !== lastDay) {
-        nodes.push(h("div", { class: "day-separator", role: "separator" }, h("span", null, day)));
+        const key = `day:${day}`;
+        const el = this.cache.get(key)?.el
+          || h("div", { class: "day-separator", role: "separator" }, h("span", null, day));
+        used.set(key, { sig: day, el });
+        nodes.push(el);
         lastDay = day;
       }
       const ctx = this.contextFor(conversation, ordered, i);
@@ -211,7 +224,7 @@ export class Thread {
       nodes.push(h("div", { class: "no-messages" }, thread.historyLoaded
         ? "No messages yet. Say hello!" : "Loading messages…"));
     }
-    this.list.replaceChildren(...nodes);
+    reconcile(this.list, nodes);
   }
 
   contextFor(conversation, ordered, i) {
