@@ -143,7 +143,7 @@ class SqlLedger:
                 self._transfer_values(t) for t in batch.new_transfers])
         if batch.changed_pending_ids:
             await self.conn.exec_driver_sql(self._sql.update_state, [
-                (batch.transfers[i].state, i) for i in sorted(batch.changed_pending_ids)])
+                (_state_value(batch.transfers[i]), i) for i in sorted(batch.changed_pending_ids)])
         if batch.changed_account_ids:
             await self.conn.exec_driver_sql(self._sql.update_totals, [
                 _account_totals(batch.accounts[i]) for i in sorted(batch.changed_account_ids)])
@@ -153,7 +153,7 @@ class SqlLedger:
             t.id, t.debit_account_id, t.credit_account_id, t.amount_minor, t.currency,
             t.kind.value, t.pending_id, t.timeout_s, t.code, self._moment(t.created_at),
             None if t.expires_at is None else self._moment(t.expires_at),
-            t.state.value if t.state else None, t.debit_balance_after_minor,
+            _state_value(t), t.debit_balance_after_minor,
             t.credit_balance_after_minor,
         )
 
@@ -179,6 +179,10 @@ class SqlLedger:
                 totals.setdefault(debit_id, [0, 0, 0, 0])[offset] += amount
                 totals.setdefault(credit_id, [0, 0, 0, 0])[offset + 1] += amount
         return {k: (v[0], v[1], v[2], v[3]) for k, v in totals.items()}
+
+
+def _state_value(transfer: Transfer) -> str | None:
+    return transfer.state.value if transfer.state is not None else None
 
 
 def _account_totals(a: LedgerAccount) -> tuple[object, ...]:
