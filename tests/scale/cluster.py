@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import itertools
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -11,9 +12,11 @@ from chatbank.config import Settings
 from chatbank.db.migrate import upgrade_to_head
 from chatbank.web.app import create_app
 from tests.support.postgres import PostgresServer
+from tests.support.redis_server import RedisServer
 from tests.support.servers import ServerThread, free_port
 
 LOGIN_LIMIT = 3  # failed log-ins per window that clusters allow (small: tests reach it fast)
+_redis_keyspaces = itertools.cycle(range(1, 16))
 
 
 def migrated_database(server: PostgresServer, prefix: str = "platform") -> str:
@@ -21,6 +24,11 @@ def migrated_database(server: PostgresServer, prefix: str = "platform") -> str:
     url = server.fresh_database(prefix)
     upgrade_to_head(url)
     return url
+
+
+def own_keyspace(server: RedisServer) -> str:
+    """A Redis URL whose keyspace (rate-limit counters) no other cluster of the session uses."""
+    return server.url_for_db(next(_redis_keyspaces))
 
 
 @dataclass

@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import AsyncIterator, Iterator
 
 import pytest
 
-from tests.scale.cluster import LOGIN_LIMIT, Instance, migrated_database, running_instances
+from tests.scale.cluster import (
+    LOGIN_LIMIT,
+    Instance,
+    migrated_database,
+    own_keyspace,
+    running_instances,
+)
 from tests.scale.streams import Users
 from tests.support.postgres import PostgresServer, postgres_server
 from tests.support.redis_server import RedisServer, redis_server
 
 __all__ = ["postgres_server", "redis_server"]  # session fixtures, registered by this import
 
-_redis_keyspaces = itertools.cycle(range(1, 16))
 
 
 @pytest.fixture(scope="session")
@@ -24,9 +28,8 @@ def cluster(postgres_server: PostgresServer, redis_server: RedisServer,
 
     Shared by the session's scale tests, which each sign up users of their own."""
     database_url = migrated_database(postgres_server)
-    # A keyspace of its own keeps its rate-limit counters away from other users of the server.
-    redis_url = redis_server.url_for_db(next(_redis_keyspaces))
-    with running_instances(tmp_path_factory.mktemp("cluster"), database_url, redis_url,
+    with running_instances(tmp_path_factory.mktemp("cluster"), database_url,
+                           own_keyspace(redis_server),
                            login_attempts_per_window=LOGIN_LIMIT) as instances:
         yield instances
 

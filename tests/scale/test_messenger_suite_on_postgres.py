@@ -1,0 +1,35 @@
+"""The messenger's end-to-end suites for messages and conversations, re-run unchanged on
+PostgreSQL with Redis: the same API must behave the same on both databases."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from types import ModuleType
+from typing import Any
+
+import pytest
+
+from tests.e2e import test_conversations, test_messages
+from tests.scale.cluster import migrated_database, own_keyspace, running_instances
+from tests.support.postgres import PostgresServer
+from tests.support.redis_server import RedisServer
+
+pytestmark = [pytest.mark.postgres, pytest.mark.redis]
+
+
+def _tests_of(module: ModuleType) -> dict[str, Any]:
+    return {name: test for name, test in vars(module).items()
+            if name.startswith("test_") and callable(test)}
+
+
+globals().update(_tests_of(test_messages))
+globals().update(_tests_of(test_conversations))
+
+
+@pytest.fixture(scope="module")
+def platform_url(postgres_server: PostgresServer, redis_server: RedisServer,
+                 tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """Replaces the suite's SQLite platform with one on PostgreSQL and Redis."""
+    with running_instances(tmp_path_factory.mktemp("suite"), migrated_database(postgres_server),
+                           own_keyspace(redis_server), count=1) as [instance]:
+        yield instance.url
