@@ -148,3 +148,18 @@ def test_oversize_body_gets_the_spec_error_shape(tpp: Tpp) -> None:
                                             headers=bearer(token)), request_valid=False)
     assert response.status_code == 400
     assert response.json()["Code"] == "payload_too_large"
+
+
+def test_consent_creation_honours_an_idempotency_key(tpp: Tpp) -> None:
+    headers = {**bearer(tpp.client_token("accounts")), "x-idempotency-key": "aisp-key-1"}
+    body = {"Data": {"Permissions": ["ReadBalances"], "ExpirationDateTime": in_months(2)},
+            "Risk": {}}
+    first = check_exchange(tpp.http.post(f"{AISP}/account-access-consents", json=body,
+                                         headers=headers))
+    again = check_exchange(tpp.http.post(f"{AISP}/account-access-consents", json=body,
+                                         headers=headers))
+    assert again.json()["Data"]["ConsentId"] == first.json()["Data"]["ConsentId"]
+    other = {**body, "Data": {**body["Data"], "Permissions": ["ReadAccountsBasic"]}}
+    clash = check_exchange(tpp.http.post(f"{AISP}/account-access-consents", json=other,
+                                         headers=headers))
+    assert clash.status_code == 400 and clash.json()["Code"] == "idempotency_key_reused"

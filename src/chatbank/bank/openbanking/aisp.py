@@ -8,6 +8,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request, Response
+from fastapi.responses import JSONResponse
 
 from chatbank.bank.books import Transaction
 from chatbank.bank.openbanking import views
@@ -23,7 +24,9 @@ from chatbank.bank.openbanking.consents import (
     check_account_access_request,
 )
 from chatbank.bank.openbanking.errors import OBError
+from chatbank.bank.openbanking.idempotency import StoredResponse
 from chatbank.bank.openbanking.parsing import parse_body
+from chatbank.bank.openbanking.posting import post_once
 from chatbank.bank.openbanking.runtime import BankRuntime, Runtime
 from chatbank.bank.openbanking.schemas import ReadConsentRequest
 
@@ -60,20 +63,27 @@ def consent_json(consent: Consent) -> dict[str, Any]:
 
 
 @router.post("/account-access-consents", status_code=201)
-async def create_consent(request: Request, bank: Runtime) -> dict[str, Any]:
+async def create_consent(request: Request, bank: Runtime) -> JSONResponse:
     """OBReadConsent1 → a consent AwaitingAuthorisation (client_credentials token)."""
     grant = await client_grant(request, bank, "accounts")
-    body = parse_body(ReadConsentRequest, await request.body())
-    data = body.Data
-    check_account_access_request(list(data.Permissions), data.ExpirationDateTime,
-                                 data.TransactionFromDateTime, data.TransactionToDateTime)
-    consent = await bank.consents.create(
-        ACCOUNT_ACCESS, grant.client_id, permissions=list(dict.fromkeys(data.Permissions)),
-        risk=body.Risk, expires_at=data.ExpirationDateTime,
-        transaction_from=data.TransactionFromDateTime, transaction_to=data.TransactionToDateTime)
-    return {**envelope(bank, request, consent_json(consent)), "Risk": consent.risk,
+
+    async def run(raw: bytes) -> StoredResponse:
+        body = parse_body(ReadConsentRequest, raw)
+        data = body.Data
+        check_account_access_request(list(data.Permissions), data.ExpirationDateTime,
+                                     data.TransactionFromDateTime, data.TransactionToDateTime)
+        consent = await bank.consents.create(
+            ACCOUNT_ACCESS, grant.client_id, permissions=list(dict.fromkeys(data.Permissions)),
+            risk=body.Risk, expires_at=data.ExpirationDateTime,
+            transaction_from=data.TransactionFromDateTime,
+            transaction_to=data.TransactionToDateTime)
+        return StoredResponse(201, {
+            "Data": consent_json(consent), "Risk": consent.risk, "Meta": {"TotalPages": 1},
             "Links": {"Self": f"{bank.settings.base_url}{AISP}/account-access-consents/"
-                              f"{consent.consent_id}"}}
+                              f"{consent.consent_id}"}})
+
+    return await post_once(request, bank, grant.client_id, "account-access-consent", run,
+                           signed=False)
 
 
 @router.get("/account-access-consents/{consent_id}")

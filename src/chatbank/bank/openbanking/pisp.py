@@ -7,7 +7,6 @@ POSTs carry `x-jws-signature` (checked against the client's registered JWKS) and
 from __future__ import annotations
 
 import json
-from collections.abc import Awaitable, Callable
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -17,10 +16,10 @@ from chatbank.bank.openbanking import views
 from chatbank.bank.openbanking.access import client_grant, consent_grant
 from chatbank.bank.openbanking.consents import DOMESTIC_PAYMENT, Consent
 from chatbank.bank.openbanking.errors import OBError
-from chatbank.bank.openbanking.idempotency import StoredResponse, check_key
-from chatbank.bank.openbanking.jws import verify_detached
+from chatbank.bank.openbanking.idempotency import StoredResponse
 from chatbank.bank.openbanking.parsing import parse_body
 from chatbank.bank.openbanking.payments import DomesticPayment
+from chatbank.bank.openbanking.posting import post_once
 from chatbank.bank.openbanking.runtime import BankRuntime, Runtime
 from chatbank.bank.openbanking.schemas import (
     SORT_CODE_SCHEME,
@@ -64,23 +63,6 @@ def check_initiation(initiation: Initiation) -> None:
                           f"Data.Initiation.{name}.Identification")
 
 
-async def signed_idempotent(
-    request: Request, bank: BankRuntime, client_id: str, operation: str,
-    run: Callable[[bytes], Awaitable[StoredResponse]],
-) -> JSONResponse:
-    """Verify the JWS, then replay or run the operation once per idempotency key."""
-    raw = await request.body()
-    client = await bank.clients.get(client_id)
-    verify_detached(request.headers.get("x-jws-signature"), raw,
-                    client.jwks if client else [], client_id)
-    key = check_key(request.headers.get("x-idempotency-key"), required=True)
-    assert key is not None
-    stored = await bank.idempotency.replay(client_id, operation, key, raw)
-    if stored is None:
-        stored = await bank.idempotency.remember(client_id, operation, key, raw, await run(raw))
-    return JSONResponse(stored.body, stored.status_code)
-
-
 def consent_json(consent: Consent) -> dict[str, Any]:
     return {"ConsentId": consent.consent_id, "Status": consent.status,
             "CreationDateTime": views.stamp(consent.created_at),
@@ -114,8 +96,8 @@ async def create_payment_consent(request: Request, bank: Runtime) -> JSONRespons
             "Data": consent_json(consent), "Risk": consent.risk,
             **_self(bank, f"/domestic-payment-consents/{consent.consent_id}")})
 
-    return await signed_idempotent(request, bank, grant.client_id, "domestic-payment-consent",
-                                   run)
+    return await post_once(request, bank, grant.client_id, "domestic-payment-consent", run,
+                           signed=True)
 
 
 @router.get("/domestic-payment-consents/{consent_id}")
@@ -163,7 +145,7 @@ async def create_payment(request: Request, bank: Runtime) -> JSONResponse:
             "Data": payment_json(payment),
             **_self(bank, f"/domestic-payments/{payment.payment_id}")})
 
-    return await signed_idempotent(request, bank, grant.client_id, "domestic-payment", run)
+    return await post_once(request, bank, grant.client_id, "domestic-payment", run, signed=True)
 
 
 @router.get("/domestic-payments/{payment_id}")
