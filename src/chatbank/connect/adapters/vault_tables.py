@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import (
     Column,
@@ -44,6 +45,10 @@ class StoredDataKey:
     wrapped_key: bytes | None
 
 
+def _row_to_key(row: Any) -> StoredDataKey:
+    return StoredDataKey(row.user_id, row.generation, row.kek_id, row.wrapped_key)
+
+
 class SqlDataKeys:
     """Rows of `user_data_keys` on one open connection."""
 
@@ -57,15 +62,13 @@ class SqlDataKeys:
             .where(user_data_keys.c.user_id == user_id, user_data_keys.c.destroyed_at.is_(None))
             .order_by(user_data_keys.c.generation.desc()).limit(1)
         )).first()
-        return StoredDataKey(row.user_id, row.generation, row.kek_id, row.wrapped_key) if row \
-            else None
+        return _row_to_key(row) if row else None
 
     async def key(self, user_id: str, generation: int) -> StoredDataKey | None:
         row = (await self.conn.execute(select(user_data_keys).where(
             user_data_keys.c.user_id == user_id, user_data_keys.c.generation == generation,
         ))).first()
-        return StoredDataKey(row.user_id, row.generation, row.kek_id, row.wrapped_key) if row \
-            else None
+        return _row_to_key(row) if row else None
 
     async def next_generation(self, user_id: str) -> int:
         highest = await self.conn.scalar(
@@ -92,7 +95,7 @@ class SqlDataKeys:
             select(user_data_keys)
             .where(user_data_keys.c.destroyed_at.is_(None), user_data_keys.c.kek_id != kek_id)
             .order_by(user_data_keys.c.user_id, user_data_keys.c.generation).limit(limit))
-        return [StoredDataKey(r.user_id, r.generation, r.kek_id, r.wrapped_key) for r in rows]
+        return [_row_to_key(r) for r in rows]
 
     async def rewrap(self, old: StoredDataKey, kek_id: str, wrapped_key: bytes) -> bool:
         """Replace the wrapping if nobody changed the row meanwhile; True when it was replaced."""
