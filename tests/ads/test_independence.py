@@ -66,6 +66,16 @@ async def write_world(engine: AsyncEngine, rng: random.Random, user_id: str, pee
             text=f"sent you £{amount / 100:.2f}", card_kind="payment",
             card_payload={"amount_minor": amount, "currency": "GBP", "status": "completed"},
             created_at=now))
+        if "bank_links" in tables:
+            links = platform_metadata.tables["bank_links"]
+            await conn.execute(insert(links).values(
+                id=f"lnk_{rng.randint(0, 10**9)}", user_id=user_id,
+                bank_id=rng.choice(["northbank", "eastbank", "westbank"]),
+                consent_id=f"aac-{rng.randint(0, 10**9)}",
+                purposes=[p.value for p in Purpose if rng.random() < 0.6],
+                permissions=["ReadBalances", "ReadTransactionsDetail"],
+                status=rng.choice(["active", "revoked", "expired"]), created_at=now,
+                expires_at=now))
         if "cached_bank_data" in tables:
             cached = platform_metadata.tables["cached_bank_data"]
             await conn.execute(delete(cached))
