@@ -4,6 +4,7 @@
 const BASE_DELAY_MS = 500;
 const MAX_DELAY_MS = 10000;
 const PING_EVERY_MS = 25000;
+const STALE_AFTER_MS = 2 * PING_EVERY_MS + 5000; // no frame, not even a pong: a dead link
 const CLOSE_UNAUTHENTICATED = 4401;
 
 export class RealtimeSocket {
@@ -68,10 +69,15 @@ export class RealtimeSocket {
       this.attempts = 0;
       ws.send(JSON.stringify({ type: "resume", cursors: this.hooks.cursors() }));
       this.hooks.onStatus("online");
+      this.lastFrameAt = Date.now();
       clearInterval(this.pingTimer);
-      this.pingTimer = setInterval(() => this.send({ type: "ping" }), PING_EVERY_MS);
+      this.pingTimer = setInterval(() => {
+        if (Date.now() - this.lastFrameAt > STALE_AFTER_MS) this.drop(ws);
+        else this.send({ type: "ping" });
+      }, PING_EVERY_MS);
     };
     ws.onmessage = (message) => {
+      this.lastFrameAt = Date.now();
       let frame;
       try { frame = JSON.parse(message.data); } catch { return; }
       if (frame && typeof frame === "object") this.hooks.onFrame(frame);
@@ -89,6 +95,17 @@ export class RealtimeSocket {
       if (!opened && this.hooks.onConnectFailed) this.hooks.onConnectFailed(this.attempts);
       this.scheduleReconnect();
     };
+  }
+
+  /** Give up on a socket that stopped answering (a half-open TCP link never fires close). */
+  drop(ws) {
+    if (this.ws !== ws) return;
+    ws.onclose = null;
+    ws.close();
+    this.ws = null;
+    clearInterval(this.pingTimer);
+    this.hooks.onStatus("offline");
+    this.scheduleReconnect();
   }
 
   scheduleReconnect() {

@@ -1,11 +1,9 @@
 // Client state: conversations, messages, cursors, receipts, typing. Views subscribe and
 // re-render; every change goes through a method here so the rules live in one place.
 
-const TYPING_SHOWN_MS = 4000;
+import { CursorBook } from "./cursors.js";
 
-function cursorsKey(userId) {
-  return `chatbank.cursors.${userId}`;
-}
+const TYPING_SHOWN_MS = 4000;
 
 function emptyThread() {
   return {
@@ -22,7 +20,7 @@ export class Store {
     this.me = null;
     this.conversations = new Map();
     this.threads = new Map();
-    this.seen = new Map(); // conversation id -> {cursor, ahead:Set} of applied event seqs
+    this.cursorBook = new CursorBook();
     this.typing = new Map(); // conversation id -> Map(user id -> expires at ms)
     this.activeId = null;
     this.connection = "connecting";
@@ -49,50 +47,20 @@ export class Store {
   // ---- session -------------------------------------------------------------------------
   setMe(user) {
     this.me = user;
-    this.seen.clear();
-    const stored = user ? this.loadCursors() : {};
-    for (const [id, seq] of Object.entries(stored)) this.seen.set(id, { cursor: seq, ahead: new Set() });
+    this.cursorBook.load(user ? user.id : null);
     this.changed();
   }
 
-  loadCursors() {
-    try {
-      const raw = JSON.parse(localStorage.getItem(cursorsKey(this.me.id)) || "{}");
-      return Object.fromEntries(Object.entries(raw).filter(([, v]) => Number.isInteger(v) && v >= 0));
-    } catch {
-      return {};
-    }
+  knownIds() {
+    return new Set(this.conversations.keys());
   }
 
   saveCursors() {
-    if (!this.me) return;
-    try {
-      localStorage.setItem(cursorsKey(this.me.id), JSON.stringify(this.cursors()));
-    } catch { /* storage full or disabled: cursors stay in memory */ }
+    this.cursorBook.save(this.knownIds());
   }
 
   cursors() {
-    const out = {};
-    for (const [id, state] of this.seen) {
-      if (this.conversations.has(id)) out[id] = state.cursor;
-    }
-    return out;
-  }
-
-  /** True the first time an event seq is seen; keeps the contiguous cursor moving. */
-  markSeen(conversationId, seq) {
-    let state = this.seen.get(conversationId);
-    if (!state) {
-      state = { cursor: Math.max(0, seq - 1), ahead: new Set() };
-      this.seen.set(conversationId, state);
-    }
-    if (seq <= state.cursor || state.ahead.has(seq)) return false;
-    state.ahead.add(seq);
-    while (state.ahead.has(state.cursor + 1)) {
-      state.cursor += 1;
-      state.ahead.delete(state.cursor);
-    }
-    return true;
+    return this.cursorBook.snapshot(this.knownIds());
   }
 
   // ---- conversations -------------------------------------------------------------------
@@ -107,9 +75,7 @@ export class Store {
       }
     }
     this.conversations.set(conversation.id, merged);
-    if (!this.seen.has(conversation.id)) {
-      this.seen.set(conversation.id, { cursor: conversation.last_seq, ahead: new Set() });
-    }
+    this.cursorBook.start(conversation.id, conversation.last_seq);
     if (this.activeId === conversation.id) this.conversations.get(conversation.id).unread = 0;
     this.changed();
   }
@@ -117,7 +83,7 @@ export class Store {
   dropConversation(id) {
     this.conversations.delete(id);
     this.threads.delete(id);
-    this.seen.delete(id);
+    this.cursorBook.forget(id);
     if (this.activeId === id) this.activeId = null;
     this.saveCursors();
     this.changed();
@@ -193,7 +159,7 @@ export class Store {
   applyEvent(frame) {
     const id = frame.conversation_id;
     if (typeof id !== "string" || !Number.isInteger(frame.seq)) return false;
-    if (!this.markSeen(id, frame.seq)) return false;
+    if (!this.cursorBook.markSeen(id, frame.seq)) return false;
     let conversation = this.conversations.get(id);
     if (!conversation) {
       conversation = { id, kind: "direct", title: null, last_seq: 0, unread: 0, members: [],
@@ -206,7 +172,7 @@ export class Store {
       conversation.last_activity_at = frame.created_at;
     }
     this.applyKind(conversation, frame);
-    this.saveCursorsSoon();
+    this.cursorBook.saveSoon(this.knownIds());
     this.changed();
     return true;
   }
@@ -264,11 +230,6 @@ export class Store {
     const member = this.member(conversation, p.user_id);
     if (member) member.role = p.role;
     if (p.user_id === this.me.id) conversation.my_role = p.role;
-  }
-
-  saveCursorsSoon() {
-    clearTimeout(this.saveTimer);
-    this.saveTimer = setTimeout(() => this.saveCursors(), 300);
   }
 
   /** A `receipt` frame: someone's read or delivered marker moved. */

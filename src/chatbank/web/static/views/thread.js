@@ -52,6 +52,8 @@ export class Thread {
           onclick: () => app.closeConversation() }, icon("back")),
         this.headAvatar, h("div", { class: "thread-head-text" }, this.title, this.subtitle),
         this.infoButton),
+      h("div", { class: "offline-banner", role: "status" },
+        "You are offline. Messages you send now go out when the connection is back."),
       this.scroller, this.typingLine, this.contextBar, this.composer);
     this.el = h("section", { class: "thread-pane", "aria-label": "Conversation" }, this.empty, this.body);
     this.bindComposer();
