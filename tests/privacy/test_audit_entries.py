@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import hashlib
+from dataclasses import replace
 from datetime import UTC, datetime
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from chatbank.core.errors import InvalidInput
 from chatbank.privacy.audit import (
     GENESIS_HASH,
     AuditAction,
+    AuditEntry,
     AuditRecord,
     ChainVerifier,
     canonical_json,
@@ -123,3 +127,48 @@ def test_every_action_renders() -> None:
         entry = chain_entry(AuditRecord("usr_a", "connect", action, bank="northbank"), 1, AT,
                             GENESIS_HASH)
         assert describe_entry(entry).endswith("— 14:02, 25 Nov 2026")
+
+
+def _chain(length: int) -> list[AuditEntry]:
+    entries: list[AuditEntry] = []
+    prev = GENESIS_HASH
+    for seq in range(1, length + 1):
+        entries.append(chain_entry(read_record(f"question {seq}"), seq, AT, prev))
+        prev = entries[-1].hash
+    return entries
+
+
+def _verify(entries: list[AuditEntry], head: AuditEntry) -> tuple[bool, int | None]:
+    verifier = ChainVerifier()
+    for entry in entries:
+        if not verifier.feed(entry):
+            break
+    result = verifier.finish(head.seq, head.hash)
+    return result.ok, result.first_bad_seq
+
+
+_FIELDS = ["seq", "user_id", "actor", "action", "purpose", "bank", "data_class", "result",
+           "code", "reason", "prev_hash"]
+
+
+@given(length=st.integers(2, 12), data=st.data())
+def test_any_single_change_delete_or_swap_is_caught_at_or_before_that_entry(
+        length: int, data: st.DataObject) -> None:
+    entries = _chain(length)
+    head = entries[-1]
+    index = data.draw(st.integers(0, length - 1))
+    how = data.draw(st.sampled_from(["change", "delete", "swap"]))
+    tampered = list(entries)
+    if how == "change":
+        name = data.draw(st.sampled_from(_FIELDS))
+        value = (entries[index].seq + 100) if name == "seq" else "tampered"
+        tampered[index] = replace(entries[index], **{name: value})
+    elif how == "delete":
+        del tampered[index]
+    else:
+        other = data.draw(st.integers(0, length - 1).filter(lambda n: n != index))
+        tampered[index], tampered[other] = tampered[other], tampered[index]
+        index = min(index, other)
+    assert _verify(entries, head) == (True, None)
+    ok, first_bad = _verify(tampered, head)
+    assert not ok and first_bad == index + 1
