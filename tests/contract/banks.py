@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -25,6 +26,12 @@ class RunningBank:
 
     def account_ids(self, login: str) -> list[str]:
         return next(c.account_ids for c in self.seed.customers if c.login == login)
+
+    def row_count(self, table: str) -> int:
+        """Rows in one of the bank's tables, read straight from its SQLite file."""
+        path = self.settings.resolved_database_url.split(":///", 1)[1]
+        with closing(sqlite3.connect(path)) as db:
+            return int(db.execute(f"SELECT count(*) FROM {table}").fetchone()[0])  # noqa: S608
 
     def customer_id(self, login: str) -> str:
         return next(c.customer_id for c in self.seed.customers if c.login == login)

@@ -84,6 +84,7 @@ def test_basic_permissions_hide_details_and_credits_only_hides_debits(bank: Runn
 def test_bad_consent_requests_get_spec_errors_and_create_nothing(bank: RunningBank,
                                                                 tpp: Tpp) -> None:
     token = tpp.client_token("accounts")
+    consents_before = bank.row_count("ob_consents")
     cases = [
         ({"Data": {"Permissions": ["ReadEverything"], "ExpirationDateTime": in_months(1)},
           "Risk": {}}, False, "UK.OBIE.Field.Invalid"),
@@ -100,6 +101,7 @@ def test_bad_consent_requests_get_spec_errors_and_create_nothing(bank: RunningBa
                                                 headers=bearer(token)), request_valid=spec_valid)
         assert response.status_code == 400, response.text
         assert response.json()["Errors"][0]["ErrorCode"] == ob_code
+    assert bank.row_count("ob_consents") == consents_before
     unknown = check_exchange(tpp.http.get(f"{AISP}/account-access-consents/aac_nope",
                                           headers=bearer(token)))
     assert unknown.status_code == 400

@@ -69,6 +69,7 @@ def test_payment_journey_matches_the_spec_and_moves_money_once(bank: RunningBank
 def test_payment_must_match_the_authorised_consent_exactly(bank: RunningBank, tpp: Tpp) -> None:
     payer = bank.accounts("alice")[0]
     before = bank.available_minor("alice", payer.id)
+    payments_before = bank.row_count("ob_domestic_payments")
     agreed = initiation(bank, "5.00")
     consent_id = tpp.create_payment_consent(agreed)
     user = tpp.tokens_for(consent_id, scope="payments", accounts=[payer.id])["access_token"]
@@ -78,6 +79,7 @@ def test_payment_must_match_the_authorised_consent_exactly(bank: RunningBank, tp
     assert response.status_code == 400
     assert response.json()["Errors"][0]["ErrorCode"] == "UK.OBIE.Resource.ConsentMismatch"
     assert bank.available_minor("alice", payer.id) == before
+    assert bank.row_count("ob_domestic_payments") == payments_before
     token = tpp.client_token("payments")
     status = tpp.http.get(f"{PISP}/domestic-payment-consents/{consent_id}",
                           headers=bearer(token)).json()["Data"]["Status"]
@@ -87,6 +89,7 @@ def test_payment_must_match_the_authorised_consent_exactly(bank: RunningBank, tp
 def test_bad_payment_consents_get_spec_errors_and_change_nothing(bank: RunningBank,
                                                                  tpp: Tpp) -> None:
     token = tpp.client_token("payments")
+    consents_before = bank.row_count("ob_consents")
     cases = [("10.001", "GBP", True, "too_many_decimals"), ("0.00", "GBP", True,
              "amount_not_positive"), ("-5.00", "GBP", False, "field_invalid"),
              ("5.00", "XXX", True, "unknown_currency"), ("5.00", "EUR", True,
@@ -97,6 +100,7 @@ def test_bad_payment_consents_get_spec_errors_and_change_nothing(bank: RunningBa
                                                   token), request_valid=spec_valid)
         assert response.status_code == 400, response.text
         assert response.json()["Code"] == code, response.text
+    assert bank.row_count("ob_consents") == consents_before
     body = {"Data": {"Initiation": initiation(bank)}, "Risk": {}}
     first = tpp.signed_post(f"{PISP}/domestic-payment-consents", body, token, "same-key")
     assert first.status_code == 201
@@ -105,6 +109,7 @@ def test_bad_payment_consents_get_spec_errors_and_change_nothing(bank: RunningBa
                                            "same-key"))
     assert clash.status_code == 400
     assert clash.json()["Code"] == "idempotency_key_reused"
+    assert bank.row_count("ob_consents") == consents_before + 1
     unknown = check_exchange(tpp.http.get(f"{PISP}/domestic-payments/dp_unknown",
                                           headers=bearer(token)))
     assert unknown.status_code == 400
@@ -112,6 +117,7 @@ def test_bad_payment_consents_get_spec_errors_and_change_nothing(bank: RunningBa
 
 def test_payment_requests_need_a_valid_signature(bank: RunningBank, tpp: Tpp) -> None:
     token = tpp.client_token("payments")
+    consents_before = bank.row_count("ob_consents")
     raw = json.dumps({"Data": {"Initiation": initiation(bank)}, "Risk": {}}).encode()
     headers = {**bearer(token), "Content-Type": "application/json",
                "x-idempotency-key": uuid.uuid4().hex}
@@ -123,6 +129,7 @@ def test_payment_requests_need_a_valid_signature(bank: RunningBank, tpp: Tpp) ->
                                             headers={**headers, "x-jws-signature": forged}))
     assert tampered.status_code == 400
     assert tampered.json()["Errors"][0]["ErrorCode"] == "UK.OBIE.Signature.Invalid"
+    assert bank.row_count("ob_consents") == consents_before
     assert "x-jws-signature" in tampered.headers
 
 
