@@ -27,6 +27,7 @@ from pathlib import Path
 import pytest
 
 from tests.support.servers import free_port
+from tests.support.watchdog import Watchdog, quote
 
 SUPERUSER = "postgres"
 RUN_AS = "postgres"  # the OS user that owns the cluster when the tests run as root
@@ -71,6 +72,7 @@ class PostgresServer:
         self.port = 0
         self._owner: pwd.struct_passwd | None = None
         self._databases: set[str] = set()
+        self._watchdog: Watchdog | None = None
 
     def _run_as_owner(self, *args: str) -> subprocess.CompletedProcess[str]:
         command = [str(self.bin_dir / args[0]), *args[1:]]
@@ -97,6 +99,7 @@ class PostgresServer:
         self.socket_dir.mkdir()
         if self._owner is not None:
             os.chown(self.socket_dir, self._owner.pw_uid, self._owner.pw_gid)
+        self._watchdog = Watchdog(self._cleanup_command())
         self._check(self._run_as_owner(
             "initdb", "-D", str(self.data_dir), "--auth=trust", f"--username={SUPERUSER}",
             "--encoding=UTF8", "--locale=C", "--no-sync"), "initdb")
@@ -111,12 +114,23 @@ class PostgresServer:
         self._check(result, "pg_ctl start")
         return self
 
+    def _stop_args(self) -> list[str]:
+        command = [str(self.bin_dir / "pg_ctl"), "-D", str(self.data_dir), "-m", "immediate",
+                   "-w", "-t", "30", "stop"]
+        if self._owner is not None:
+            command = ["runuser", "-u", self._owner.pw_name, "--", *command]
+        return command
+
+    def _cleanup_command(self) -> str:
+        return f"{quote(*self._stop_args())}; {quote('rm', '-rf', str(self.root))}"
+
     def stop(self) -> None:
         """Stop the server (immediately: the data is thrown away) and delete its directory."""
         if (self.data_dir / "postmaster.pid").exists():
-            self._run_as_owner("pg_ctl", "-D", str(self.data_dir), "-m", "immediate", "-w",
-                               "-t", "30", "stop")
+            subprocess.run(self._stop_args(), capture_output=True, timeout=60, check=False)
         shutil.rmtree(self.root, ignore_errors=True)
+        if self._watchdog is not None:
+            self._watchdog.disarm()
 
     def psql(self, sql: str, database: str = "postgres") -> str:
         """Run one SQL statement as the superuser and return its unaligned output."""

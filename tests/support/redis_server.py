@@ -22,6 +22,7 @@ import pytest
 import redis
 
 from tests.support.servers import free_port
+from tests.support.watchdog import Watchdog, quote
 
 
 def redis_server_binary() -> str:
@@ -42,6 +43,10 @@ class RedisServer:
         self.log_path = self.root / "server.log"
         self.port = 0
         self.proc: subprocess.Popen[bytes] | None = None
+        self.pid_path = self.root / "redis.pid"
+        self._watchdog = Watchdog(
+            f"kill -9 $(cat {quote(str(self.pid_path))}) 2>/dev/null; "
+            f"{quote('rm', '-rf', str(self.root))}")
 
     @property
     def url(self) -> str:
@@ -60,7 +65,7 @@ class RedisServer:
         self.proc = subprocess.Popen(
             [self.binary, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
              "--appendonly", "no", "--dir", str(self.root), "--daemonize", "no",
-             "--protected-mode", "no"],
+             "--protected-mode", "no", "--pidfile", str(self.pid_path)],
             stdout=log, stderr=subprocess.STDOUT, cwd=self.root)
         log.close()
         deadline = time.monotonic() + 10
@@ -113,6 +118,7 @@ class RedisServer:
     def stop(self) -> None:
         self._terminate()
         shutil.rmtree(self.root, ignore_errors=True)
+        self._watchdog.disarm()
 
 
 @contextlib.contextmanager
