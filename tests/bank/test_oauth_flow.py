@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import re
 import secrets
+import time
 
 import httpx
 import pyotp
 
+from chatbank.bank.auth.server import s256
 from chatbank.bank.books import demo_totp_secret
+from chatbank.bank.openbanking.jws import sign_jwt
 from tests.contract.banks import RunningBank
-from tests.contract.tpp import AISP, REDIRECT_URI, Tpp, field_value, sign_in
+from tests.contract.tpp import AISP, REDIRECT_URI, Tpp, customer_journey, field_value, sign_in
 
 
 def test_customer_approval_gives_tokens_that_read_only_the_picked_account(
@@ -142,3 +145,25 @@ def test_consent_page_shows_plain_words_and_the_picked_accounts(bank: RunningBan
         page = browser.get("/consent").text
     assert "See your balances" in page and "Chatbank platform" in page
     assert len(re.findall(r'name="accounts"', page)) == len(bank.account_ids("alice"))
+
+
+def test_pushed_request_may_be_a_signed_request_object(bank: RunningBank, tpp: Tpp) -> None:
+    consent_id = tpp.create_account_consent(["ReadBalances"])
+    verifier = secrets.token_urlsafe(48)
+    request_object = sign_jwt(tpp.key, {
+        "iss": tpp.client_id, "aud": bank.url, "exp": int(time.time()) + 300,
+        "client_id": tpp.client_id, "response_type": "code", "redirect_uri": REDIRECT_URI,
+        "scope": "openid accounts", "state": "ro-state", "nonce": "n-1",
+        "code_challenge": s256(verifier), "code_challenge_method": "S256",
+        "claims": {"id_token": {"openbanking_intent_id": {"value": consent_id,
+                                                          "essential": True}}}})
+    auth = httpx.BasicAuth(tpp.client_id, tpp.client_secret or "")
+    pushed = tpp.http.post("/as/par", data={"request": request_object}, auth=auth)
+    assert pushed.status_code == 201, pushed.text
+    answer = customer_journey(bank.url, tpp.client_id, pushed.json()["request_uri"], "alice",
+                              "approve", None)
+    assert answer["state"] == "ro-state" and answer["code"]
+    missing = tpp.http.post("/as/par", data={"scope": "openid accounts"}, auth=auth)
+    assert missing.status_code == 400 and missing.json()["error"] == "invalid_request"
+    forged = tpp.http.post("/as/par", data={"request": request_object[:-4] + "AAAA"}, auth=auth)
+    assert forged.json()["error"] == "invalid_request_object"

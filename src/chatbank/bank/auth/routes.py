@@ -11,6 +11,7 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from pydantic import BaseModel, Field
 
 from chatbank.bank.auth.clients import AUTH_METHODS, Client, ClientCredentials
+from chatbank.bank.auth.request_object import authorisation_parameters
 from chatbank.bank.auth.server import main_scope
 from chatbank.bank.openbanking.consents import ACCOUNT_ACCESS, DOMESTIC_PAYMENT
 from chatbank.bank.openbanking.runtime import Runtime
@@ -77,23 +78,22 @@ async def jwks(bank: Runtime) -> dict[str, Any]:
 
 @router.post("/as/par", status_code=201, response_model=None)
 async def pushed_authorisation_request(
-    request: Request, bank: Runtime, redirect_uri: Annotated[str, Form()],
-    code_challenge: Annotated[str, Form()], openbanking_intent_id: Annotated[str, Form()],
-    scope: Annotated[str, Form()] = "openid accounts",
-    response_type: Annotated[str, Form()] = "code",
-    code_challenge_method: Annotated[str, Form()] = "S256", state: OptionalForm = None,
-    nonce: OptionalForm = None, client_id: OptionalForm = None, client_secret: OptionalForm = None,
-    client_assertion_type: OptionalForm = None, client_assertion: OptionalForm = None,
+    request: Request, bank: Runtime,
 ) -> JSONResponse | dict[str, Any]:
-    """RFC 9126: the client pushes its request (consent id, PKCE, redirect) and gets a URI."""
+    """RFC 9126: the client pushes its request (consent id, PKCE, redirect) and gets a URI.
+
+    Parameters come as form fields or as a signed `request` object (see `request_object`).
+    """
+    form = {k: v for k, v in (await request.form()).items() if isinstance(v, str)}
     try:
         client = await bank.clients.authenticate(presented_credentials(
-            request, client_id, client_secret, client_assertion_type, client_assertion))
-        if response_type != "code":
-            raise InvalidInput("unsupported_response_type", "Only response_type=code.")
-        await _check_intent(bank, client, openbanking_intent_id, scope)
-        pushed = await bank.server.push(client, redirect_uri, scope, openbanking_intent_id,
-                                        code_challenge, code_challenge_method, state, nonce)
+            request, form.get("client_id"), form.get("client_secret"),
+            form.get("client_assertion_type"), form.get("client_assertion")))
+        asked = authorisation_parameters(form, client, bank.settings.base_url)
+        await _check_intent(bank, client, asked.consent_id, asked.scope)
+        pushed = await bank.server.push(client, asked.redirect_uri, asked.scope,
+                                        asked.consent_id, asked.code_challenge,
+                                        asked.code_challenge_method, asked.state, asked.nonce)
     except ChatbankError as error:
         return oauth_error(error)
     return {"request_uri": pushed.request_uri, "expires_in": bank.settings.par_ttl_s}
