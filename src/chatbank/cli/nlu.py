@@ -11,6 +11,7 @@ from typing import Any
 import typer
 from rich.console import Console
 from rich.table import Table
+from threadpoolctl import threadpool_limits  # type: ignore[import-untyped]
 
 from chatbank.assistant.nlu.corpus import DEFAULT_DATA_DIR, read_banking77_csv, read_nlupp_fold
 from chatbank.assistant.nlu.encoder import MiniLMEncoder
@@ -45,6 +46,7 @@ def train(
     # scikit-learn is only needed here; keep it out of every other command's start-up.
     from chatbank.assistant.nlu.training import TrainConfig, train_head
 
+    threadpool_limits(limits=1, user_api="blas")  # shared machine: one core's worth of BLAS
     encoder = MiniLMEncoder.from_directory(DEFAULT_ENCODER_DIR)
     threshold = None if calibrate else CALIBRATED_OOS_THRESHOLD
     head, cv = train_head(encoder, data_dir, TrainConfig(), threshold)

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Literal
 
 import numpy as np
+from threadpoolctl import threadpool_limits  # type: ignore[import-untyped]
 
 from chatbank.assistant.nlu.corpus import OUT_OF_SCOPE
 from chatbank.assistant.nlu.encoder import MiniLMEncoder
@@ -149,7 +150,12 @@ def _counterparty(text: str, intent: str,
 
 @functools.cache
 def load_nlu(head_path: Path = HEAD_PATH, encoder_dir: Path = DEFAULT_ENCODER_DIR) -> Nlu:
-    """Load (once per process) the committed intent head and the set-up-time encoder."""
+    """Load (once per process) the committed intent head and the set-up-time encoder.
+
+    BLAS is limited to one thread: one utterance is a few small matrix products, and on a busy
+    machine extra BLAS threads only spin. Concurrency comes from `parse_async`'s thread pool.
+    """
+    threadpool_limits(limits=1, user_api="blas")
     if not (encoder_dir / "model.safetensors").is_file():
         raise NluError("encoder_missing",
                        f"No encoder in {encoder_dir}; run `chatbank nlu fetch-encoder` once.")
