@@ -103,6 +103,9 @@ def test_a_group_made_in_the_ui_is_managed_from_its_info_panel_and_works_at_phon
     page.get_by_role("button", name="Rename").click()
     expect(page.locator("#thread-title")).to_have_text("Flat 4B")
     screenshot(page, "05-group-info")
+    page.emulate_media(color_scheme="dark")
+    page.wait_for_timeout(300)  # let the buttons' colour transition finish
+    screenshot(page, "05-group-info-dark")
 
     phone = pages.new(viewport=MOBILE)
     dan = sign_up_in_context(phone, platform.url, "Dan Dlamini")

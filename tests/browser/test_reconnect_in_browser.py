@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.browser.actors import ApiUser, sign_up_in_context
-from tests.browser.conftest import Pages, PlatformProcess
+from tests.browser.conftest import Pages, PlatformProcess, screenshot
 
 # Generous: starting `chatbank serve` alone has taken over a minute on a loaded machine.
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(480)]
@@ -38,6 +38,7 @@ def test_page_shows_every_message_once_and_in_order_after_the_server_restarts(
     composer.fill("typed while offline")
     composer.press("Enter")
     expect(bob_page.locator('#messages .msg.mine[data-status="pending"]')).to_have_count(1)
+    screenshot(bob_page, "08-offline-with-pending-message")
 
     platform.start()
     # Sent while Bob's socket is still down (it is waiting out its backoff).

@@ -45,6 +45,11 @@ class App {
     this.store.subscribe(() => this.render());
     document.addEventListener("visibilitychange", () => this.markReadIfVisible());
     window.addEventListener("focus", () => this.markReadIfVisible());
+    document.addEventListener("keydown", (event) => {
+      if (event.key === "Escape" && this.info.open && !document.querySelector("dialog[open]")) {
+        this.toggleInfo(false);
+      }
+    });
   }
 
   async start() {
