@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
@@ -12,6 +13,10 @@ from chatbank.db.migrate import upgrade_to_head
 from chatbank.web.app import create_app
 from tests.support.api import Api
 from tests.support.servers import ServerThread, free_port
+
+if TYPE_CHECKING:
+    from tests.support.linking import PlatformUser
+    from tests.support.stack import Stack
 
 
 def platform_settings(data_dir: Path, **overrides: object) -> Settings:
@@ -50,3 +55,29 @@ async def carol(platform_url: str) -> AsyncIterator[Api]:
     api = await Api.sign_up(platform_url, display_name="Carol Chen")
     yield api
     await api.close()
+
+
+@pytest.fixture(scope="module")
+def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+    """One real sandbox bank (Northbank) and a platform that knows it, per test module."""
+    from tests.support.stack import running_stack
+
+    with running_stack(tmp_path_factory.mktemp("stack")) as running:
+        yield running
+
+
+@pytest.fixture
+def new_user(stack: Stack) -> Iterator[Callable[..., PlatformUser]]:
+    """Sign up platform users for one test; their HTTP sessions close afterwards."""
+    from tests.support.linking import PlatformUser
+
+    made: list[PlatformUser] = []
+
+    def make(name: str = "Alice Adams") -> PlatformUser:
+        user = PlatformUser.sign_up(stack.platform_url, name)
+        made.append(user)
+        return user
+
+    yield make
+    for user in made:
+        user.http.close()

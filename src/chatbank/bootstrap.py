@@ -7,6 +7,14 @@ from dataclasses import dataclass
 from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from chatbank.assistant.adapters.sql_state import SqlDialogueStates
+from chatbank.assistant.cards import REPLY_CARD_KIND, REPLY_CARD_SCHEMA
+from chatbank.assistant.service import Assistant, load_nlu_async
+from chatbank.assistant.skills.balances import Balances
+from chatbank.assistant.skills.base import Skill
+from chatbank.assistant.skills.conversation import SmallTalk
+from chatbank.assistant.skills.linking import LinkBank, UnlinkBank
+from chatbank.assistant.skills.support import SupportAnswers
 from chatbank.config import Settings
 from chatbank.connect.directory import BankDirectory
 from chatbank.connect.gateway import DataGateway
@@ -60,6 +68,7 @@ class Platform:
     audit: AuditLog
     links: Links
     gateway: DataGateway
+    assistant: Assistant
 
     @property
     def hub(self) -> Hub:
@@ -86,6 +95,7 @@ class Platform:
             await self.messenger.publisher.stop()
         if self.messenger.redis is not None:
             await self.messenger.redis.aclose()
+        await self.assistant.drain()
         await self.messages.writer.close()
         await self.ob.close()
         await self.engine.dispose()
@@ -132,5 +142,18 @@ async def build_platform(settings: Settings, clock: Clock | None = None) -> Plat
     links = Links(engine, directory, ob, vault, audit, notices, clock,
                   f"{settings.public_url.rstrip('/')}/connect/callback")
     gateway = DataGateway(links, directory, ob, audit, clock)
+    assistant = build_assistant(engine, messenger, bot, links, directory, gateway, clock)
     return Platform(settings, clock, engine, messenger, bot, notices, directory, ob, vault,
-                    audit, links, gateway)
+                    audit, links, gateway, assistant)
+
+
+def build_assistant(engine: AsyncEngine, messenger: Messenger, bot: User, links: Links,
+                    directory: BankDirectory, gateway: DataGateway, clock: Clock) -> Assistant:
+    """The assistant bot, listening to every message posted to it."""
+    messenger.cards.register(REPLY_CARD_KIND, REPLY_CARD_SCHEMA)
+    skills: list[Skill] = [Balances(gateway), LinkBank(links, directory),
+                           UnlinkBank(links, directory), SmallTalk()]
+    assistant = Assistant(bot, messenger.messages, SqlDialogueStates(engine), load_nlu_async,
+                          skills, SupportAnswers(), clock)
+    messenger.messages.observers.append(assistant)
+    return assistant

@@ -65,3 +65,35 @@ def link_bank(stack: Stack, user: PlatformUser, bank_id: str = "northbank",
     landed = finish_at_platform(user, answer)
     assert landed.status_code == 303 and "linked=" in landed.headers["location"], landed.headers
     return next(link for link in user.links() if link["status"] == "active")
+
+
+def assistant_chat(user: PlatformUser) -> str:
+    """The user's direct conversation with the assistant bot."""
+    bot = user.http.get("/api/v1/users/by-handle/assistant").json()["user"]
+    opened = user.post("/api/v1/conversations/direct", {"user_id": bot["id"]})
+    assert opened.status_code == 201, opened.text
+    return str(opened.json()["conversation"]["id"])
+
+
+def ask(user: PlatformUser, conversation_id: str, text: str,
+        timeout_s: float = 30.0) -> list[dict[str, Any]]:
+    """Send `text` and return the assistant's replies to it (waits for the first one)."""
+    import time
+    import uuid
+
+    sent = user.post(f"/api/v1/conversations/{conversation_id}/messages",
+                     {"client_id": uuid.uuid4().hex, "text": text})
+    assert sent.status_code == 201, sent.text
+    seq = sent.json()["message"]["seq"]
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        page = user.http.get(f"/api/v1/conversations/{conversation_id}/messages",
+                             params={"limit": 50}).json()["messages"]
+        replies = [m for m in page if m["seq"] > seq and m["sender_id"] != user.user["id"]]
+        if replies:
+            time.sleep(0.2)  # a turn may post several replies back to back
+            page = user.http.get(f"/api/v1/conversations/{conversation_id}/messages",
+                                 params={"limit": 50}).json()["messages"]
+            return [m for m in page if m["seq"] > seq and m["sender_id"] != user.user["id"]]
+        time.sleep(0.1)
+    raise AssertionError(f"no reply to {text!r} within {timeout_s} s")

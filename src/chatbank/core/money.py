@@ -76,3 +76,16 @@ class Money:
     def _same_currency(self, other: Money) -> None:
         if other.currency != self.currency:
             raise InvalidInput("currency_mismatch", "Cannot mix amounts in different currencies.")
+
+
+CURRENCY_SYMBOLS = {"GBP": "£", "EUR": "€", "USD": "$", "JPY": "¥", "INR": "₹"}
+
+
+def format_money(money: Money) -> str:
+    """Human display, e.g. ``£1,234.56`` or ``-£5.00`` (symbol when known, else the code)."""
+    exponent = currency_exponent(money.currency)
+    value = abs(Decimal(money.amount_minor).scaleb(-exponent))
+    digits = f"{value:,.{exponent}f}"
+    symbol = CURRENCY_SYMBOLS.get(money.currency)
+    text = f"{symbol}{digits}" if symbol else f"{digits} {money.currency}"
+    return f"-{text}" if money.amount_minor < 0 else text

@@ -1,6 +1,7 @@
 """Imports every context's table module so that `platform_metadata` is complete (migrations)."""
 
 from chatbank.ads.adapters import tables as ads_tables  # noqa: F401
+from chatbank.assistant.adapters import tables as assistant_tables  # noqa: F401
 from chatbank.connect.adapters import tables as connect_tables  # noqa: F401
 from chatbank.connect.adapters import vault_tables  # noqa: F401
 from chatbank.db.metadata import platform_metadata

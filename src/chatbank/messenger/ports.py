@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
     from chatbank.messenger.adapters.send_path import PostOutcome, PostRequest
+    from chatbank.messenger.model import Message
 
 
 class EventPublisher(Protocol):
@@ -20,3 +21,9 @@ class MessageWriter(Protocol):
     async def post(self, request: PostRequest) -> PostOutcome: ...
 
     async def close(self) -> None: ...
+
+
+class MessageObserver(Protocol):
+    """Told about every new message after it is stored (e.g. the assistant bot)."""
+
+    def message_posted(self, message: Message, recipients: list[str]) -> None: ...

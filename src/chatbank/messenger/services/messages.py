@@ -18,7 +18,7 @@ from chatbank.messenger.model import (
     check_emoji,
     clean_text,
 )
-from chatbank.messenger.ports import EventPublisher, MessageWriter
+from chatbank.messenger.ports import EventPublisher, MessageObserver, MessageWriter
 from chatbank.messenger.services.accounts import AuthContext
 from chatbank.messenger.services.events import (
     Outbox,
@@ -38,6 +38,7 @@ class Messages:
     def __init__(self, store: MessengerStore, clock: Clock, publisher: EventPublisher,
                  cards: CardRegistry, max_chars: int, writer: MessageWriter) -> None:
         self.writer = writer
+        self.observers: list[MessageObserver] = []
         self.store = store
         self.clock = clock
         self.publisher = publisher
@@ -74,6 +75,8 @@ class Messages:
                 "kind": EventKind.MESSAGE_NEW.value, "actor_id": sender_id,
                 "payload": message_to_wire(message),
                 "created_at": message.created_at.isoformat()})
+            for observer in self.observers:
+                observer.message_posted(message, outcome.recipients)
         return message, outcome.created
 
     async def _own_message(self, tx: Transaction, auth: AuthContext,

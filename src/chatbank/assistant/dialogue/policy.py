@@ -1,0 +1,59 @@
+"""What to do with a message, given the dialogue state: pure rules, unit-tested.
+
+- "cancel" (or "stop", "never mind") ends the active form at any point.
+- A form waiting for confirmation moves money or changes a card only on an explicit yes.
+- A form waiting for a slot first tries to fill it from the message; a confident, different
+  request pauses the form and is answered, and the form is offered again afterwards.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from enum import StrEnum
+
+from chatbank.assistant.dialogue.state import CONFIRMATION, DialogueState
+
+SWITCH_CONFIDENCE = 0.6
+CONTROL_INTENTS = {"affirm", "deny", "cancel"}
+_YES = re.compile(r"^\s*(y|yes|yeah|yep|sure|ok(ay)?|confirm|go ahead|do it|send it|"
+                  r"yes,? \w+( it)?)\s*[.!]*\s*$", re.IGNORECASE)
+_NO = re.compile(r"^\s*(n|no|nope|don'?t|do not)\b.*$", re.IGNORECASE)
+_CANCEL = re.compile(r"^\s*(cancel|stop|never ?mind|forget it|abort|quit)\b", re.IGNORECASE)
+
+
+class Move(StrEnum):
+    CANCEL = "cancel"          # drop the active form
+    CONFIRM = "confirm"        # run the active form with consent given
+    DECLINE = "decline"        # the user said no to the confirmation
+    FILL = "fill"              # give the message to the active form as its awaited answer
+    SWITCH = "switch"          # pause the active form, start a new one
+    START = "start"            # no form: start one for the message's intent
+    REASK = "reask"            # awaiting confirmation, answer unclear: ask again
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    move: Move
+    intent: str
+
+
+def decide(state: DialogueState, text: str, intent: str, confidence: float) -> Decision:
+    """The next move for `text` (classified as `intent` with `confidence`)."""
+    form = state.active
+    if _CANCEL.match(text) or (intent == "cancel" and confidence >= SWITCH_CONFIDENCE):
+        return Decision(Move.CANCEL, intent)
+    if form is None:
+        return Decision(Move.START, intent)
+    if form.awaiting == CONFIRMATION:
+        if _YES.match(text) or (intent == "affirm" and confidence >= SWITCH_CONFIDENCE):
+            return Decision(Move.CONFIRM, form.intent)
+        if _NO.match(text) or intent == "deny":
+            return Decision(Move.DECLINE, form.intent)
+        if confidence >= SWITCH_CONFIDENCE and intent not in CONTROL_INTENTS | {"out_of_scope"}:
+            return Decision(Move.SWITCH, intent)
+        return Decision(Move.REASK, form.intent)
+    if (confidence >= SWITCH_CONFIDENCE and intent != form.intent
+            and intent not in CONTROL_INTENTS | {"out_of_scope"} and len(text.split()) > 2):
+        return Decision(Move.SWITCH, intent)
+    return Decision(Move.FILL, form.intent)
