@@ -86,12 +86,6 @@ async def test_concurrent_retries_of_one_client_id_store_one_message(
                             after_seq=0)
     assert [e["seq"] for e in events["events"]] == [1, 2]
 
-# Check-then-insert races in the messenger: the loser's unique violation is unhandled (500).
-# Found by these tests; reported to the messenger's owner. Not strict: a run may miss the race.
-RACE = "check-then-insert race: IntegrityError becomes 500 (see the scale report)"
-
-
-@pytest.mark.xfail(reason=f"conversations.py open_direct: {RACE}", strict=False)
 async def test_both_people_opening_their_direct_chat_at_once_get_the_same_one(
         cluster: list[Instance], users: Users) -> None:
     a, b = cluster
@@ -106,7 +100,6 @@ async def test_both_people_opening_their_direct_chat_at_once_get_the_same_one(
     assert all(ids[n] == ids[n + 1] for n in range(0, len(ids), 2))
 
 
-@pytest.mark.xfail(reason=f"accounts.py sign_up: {RACE}", strict=False)
 async def test_signing_up_one_handle_twice_at_once_is_one_account_and_one_handle_taken(
         cluster: list[Instance]) -> None:
     handle = f"twin{uuid.uuid4().hex[:8]}"
@@ -120,7 +113,6 @@ async def test_signing_up_one_handle_twice_at_once_is_one_account_and_one_handle
                for r in responses if r.status_code == 409)
 
 
-@pytest.mark.xfail(reason=f"sql_conversations.py add_reaction: {RACE}", strict=False)
 async def test_reacting_with_the_same_emoji_at_once_adds_one_reaction(
         cluster: list[Instance], users: Users) -> None:
     a, b = cluster

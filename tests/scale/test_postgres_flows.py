@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import subprocess
+import sys
 import uuid
 from typing import Any
 
@@ -104,3 +106,16 @@ async def test_read_receipts_move_forward_and_reach_the_sender(
     assert mine["my_read_seq"] == sent[1]["seq"] and mine["unread"] == 1
     theirs = (await alice.call("GET", f"/conversations/{conversation_id}"))["conversation"]
     assert {m["id"]: m["read_seq"] for m in theirs["members"]}[bob.id] == sent[1]["seq"]
+
+
+def test_instances_starting_together_migrate_one_after_the_other(
+        postgres_server: PostgresServer) -> None:
+    url = postgres_server.fresh_database("together")
+    code = f"from chatbank.db.migrate import upgrade_to_head; upgrade_to_head({url!r})"
+    starts = [subprocess.Popen([sys.executable, "-c", code], stderr=subprocess.PIPE, text=True)
+              for _ in range(3)]
+    failures = [err[-500:] for err in (p.communicate(timeout=60)[1] for p in starts) if err]
+    assert [p.returncode for p in starts] == [0, 0, 0], failures
+    head = ScriptDirectory.from_config(alembic_config(url)).get_current_head()
+    database = url.rsplit("/", 1)[1]
+    assert postgres_server.psql("SELECT version_num FROM alembic_version", database) == head

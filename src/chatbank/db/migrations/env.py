@@ -5,13 +5,20 @@ from __future__ import annotations
 import asyncio
 
 from alembic import context
+from sqlalchemy import text
 from sqlalchemy.engine import Connection
 
 from chatbank.db.all_tables import platform_metadata
 from chatbank.db.engine import create_engine_for_url, is_sqlite
 
+# Every platform instance migrates at start-up. On PostgreSQL, instances starting together take
+# turns on this lock (held until the migration commits); the later ones find the schema current.
+MIGRATION_LOCK_ID = 0x636861746261  # "chatba"
+
 
 def _run(connection: Connection) -> None:
+    if connection.dialect.name == "postgresql":
+        connection.execute(text("SELECT pg_advisory_xact_lock(:id)"), {"id": MIGRATION_LOCK_ID})
     context.configure(
         connection=connection,
         target_metadata=platform_metadata,
