@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import shutil
+import time
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -111,7 +112,16 @@ def postgres_bank_template(postgres_server: PostgresServer) -> str:
 
 def clone_postgres_bank(server: PostgresServer, template: str) -> str:
     name = f"bank_{uuid.uuid4().hex[:12]}"
-    server.psql(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
+    for attempt in range(5):
+        try:
+            server.psql(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
+            break
+        except RuntimeError:
+            # A just-closed connection to the template can linger a moment on a loaded
+            # machine ("source database is being accessed by other users").
+            if attempt == 4:
+                raise
+            time.sleep(1.0)
     return server.url(name)
 
 
