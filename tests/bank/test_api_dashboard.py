@@ -14,8 +14,8 @@ def test_revoking_at_the_bank_makes_the_next_call_fail_with_403(bank: RunningBan
                                                                 tpp: Tpp) -> None:
     consent_id = tpp.create_account_consent(["ReadAccountsBasic", "ReadBalances"])
     account_id = bank.account_ids("alice")[0]
-    token = tpp.tokens_for(consent_id, accounts=[account_id])["access_token"]
-    headers = {"Authorization": f"Bearer {token}"}
+    tokens = tpp.tokens_for(consent_id, accounts=[account_id])
+    headers = {"Authorization": f"Bearer {tokens['access_token']}"}
     assert tpp.http.get(f"{AISP}/accounts", headers=headers).status_code == 200
     with httpx.Client(base_url=bank.url) as browser:
         sign_in(browser, "alice")
@@ -34,6 +34,8 @@ def test_revoking_at_the_bank_makes_the_next_call_fail_with_403(bank: RunningBan
     client = {"Authorization": f"Bearer {tpp.client_token('accounts')}"}
     status = tpp.http.get(f"{AISP}/account-access-consents/{consent_id}", headers=client)
     assert status.json()["Data"]["Status"] == "Revoked"
+    refresh = tpp.token_request(grant_type="refresh_token", refresh_token=tokens["refresh_token"])
+    assert refresh.status_code == 400 and refresh.json()["error"] == "invalid_grant"
 
 
 def test_dashboard_needs_sca_and_refuses_forged_revokes(bank: RunningBank, tpp: Tpp) -> None:
