@@ -38,6 +38,7 @@ from chatbank.messenger.services.events import message_to_wire
 from chatbank.messenger.services.messages import Messages
 from chatbank.messenger.unit_of_work import MessengerStore
 from chatbank.privacy.audit_log import AuditLog
+from chatbank.privacy.centre import PrivacyCentre
 
 
 @dataclass
@@ -69,6 +70,7 @@ class Platform:
     links: Links
     gateway: DataGateway
     assistant: Assistant
+    privacy: PrivacyCentre
 
     @property
     def hub(self) -> Hub:
@@ -143,8 +145,10 @@ async def build_platform(settings: Settings, clock: Clock | None = None) -> Plat
                   f"{settings.public_url.rstrip('/')}/connect/callback")
     gateway = DataGateway(links, directory, ob, audit, clock)
     assistant = build_assistant(engine, messenger, bot, links, directory, gateway, clock)
+    privacy = PrivacyCentre(messenger.accounts, messenger.conversations, messenger.messages,
+                            links, vault, audit)
     return Platform(settings, clock, engine, messenger, bot, notices, directory, ob, vault,
-                    audit, links, gateway, assistant)
+                    audit, links, gateway, assistant, privacy)
 
 
 def build_assistant(engine: AsyncEngine, messenger: Messenger, bot: User, links: Links,

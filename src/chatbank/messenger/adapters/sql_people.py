@@ -134,3 +134,13 @@ class SqlPeople:
             .where(blocks.c.blocker_id == blocker_id)
         )
         return [row_to_user(r) for r in rows]
+
+    async def scrub_user(self, user_id: str, now: datetime) -> None:
+        """Account deletion: no name, no password, no sessions, contacts or blocks left."""
+        await self.conn.execute(update(users).where(users.c.id == user_id).values(
+            display_name="Deleted user", password_hash=None, deleted_at=now))
+        await self.conn.execute(delete(sessions).where(sessions.c.user_id == user_id))
+        await self.conn.execute(delete(contacts).where(or_(
+            contacts.c.owner_id == user_id, contacts.c.contact_id == user_id)))
+        await self.conn.execute(delete(blocks).where(or_(
+            blocks.c.blocker_id == user_id, blocks.c.blocked_id == user_id)))

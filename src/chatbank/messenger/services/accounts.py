@@ -128,6 +128,19 @@ class Accounts:
             raise Unauthenticated("session_invalid", "Your session has ended; log in again.")
         return AuthContext(user, found[1], token_hash)
 
+    async def confirm_password(self, auth: AuthContext, password: str) -> None:
+        """Re-check the password before something irreversible (`bad_credentials` if wrong)."""
+        async with self.store.transaction() as tx:
+            found = await tx.people.user_and_hash_by_handle(auth.user.handle)
+        stored = found[1] if found and found[1] else _DUMMY_HASH
+        if not await asyncio.to_thread(_verify, stored, password) or not found:
+            raise Unauthenticated("bad_credentials", "That password is not right.")
+
+    async def delete_account(self, auth: AuthContext) -> None:
+        """Scrub the profile and end every session; messages others received stay theirs."""
+        async with self.store.transaction() as tx:
+            await tx.people.scrub_user(auth.user.id, self.clock.now())
+
     async def log_out(self, auth: AuthContext) -> None:
         async with self.store.transaction() as tx:
             await tx.people.delete_session(auth.token_hash)

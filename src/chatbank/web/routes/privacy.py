@@ -5,10 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Query
+from pydantic import Field
 
 from chatbank.connect.model import LinkStatus
 from chatbank.web.deps import AuthDep, PlatformDep
 from chatbank.web.routes.banking import link_out
+from chatbank.web.schemas import Body
 
 router = APIRouter(prefix="/api/v1/privacy")
 
@@ -23,6 +25,22 @@ async def access_log(auth: AuthDep, platform: PlatformDep,
                          "allowed": line.allowed, "code": line.code, "text": line.text}
                         for line in page.lines],
             "next_before": page.next_before}
+
+
+class DeleteAccount(Body):
+    password: str = Field(max_length=1024)
+
+
+@router.get("/export")
+async def export(auth: AuthDep, platform: PlatformDep) -> dict[str, Any]:
+    """Everything the platform holds about the user (no tokens, keys or others' messages)."""
+    return await platform.privacy.do_export(auth)
+
+
+@router.post("/delete-account", status_code=204)
+async def delete_account(body: DeleteAccount, auth: AuthDep, platform: PlatformDep) -> None:
+    """Irreversible: bank links revoked at the banks, data key destroyed, profile scrubbed."""
+    await platform.privacy.do_delete_account(auth, body.password)
 
 
 @router.post("/revoke-all")
