@@ -23,6 +23,7 @@ class RunningBank:
     url: str
     settings: BankSettings
     seed: SeedReport
+    server: ServerThread | None = None
 
     def account_ids(self, login: str) -> list[str]:
         return next(c.account_ids for c in self.seed.customers if c.login == login)
@@ -61,6 +62,6 @@ def running_bank(data_dir: Path, name: str = "Northbank", sort_code_prefix: str 
     report = asyncio.run(prepare_bank(settings, sort_code_prefix))
     server = ServerThread(create_bank_app(settings), port=port).start()
     try:
-        yield RunningBank(server.url, settings, report)
+        yield RunningBank(server.url, settings, report, server)
     finally:
         server.stop()
