@@ -105,3 +105,13 @@ def test_arbitrary_text_never_crashes(text: str) -> None:
             assert 0 <= amount.span[0] < amount.span[1] <= len(text)
     except InvalidInput as exc:
         assert exc.code in ("too_many_decimals", "amount_too_large", "invalid_amount")
+
+
+def test_times_are_not_pence() -> None:
+    assert find_amounts("call me at 7 p.m. or 11 p.m.") == []
+
+
+@pytest.mark.parametrize("text", ["£5 each", "5 pounds each", "five quid apiece"])
+def test_each_after_any_amount_is_per_person(text: str) -> None:
+    found = parse_amount(text)
+    assert found is not None and found.per_person

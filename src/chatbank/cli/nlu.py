@@ -23,7 +23,7 @@ from chatbank.assistant.nlu.parse import load_nlu
 nlu_app = typer.Typer(help="Understanding: intents and slots, locally.", no_args_is_help=True)
 console = Console()
 # Chosen by `chatbank nlu train --calibrate` (5-fold CV on the training corpus); see docs/nlu.md.
-CALIBRATED_OOS_THRESHOLD = 0.0
+CALIBRATED_OOS_THRESHOLD = 0.44
 
 
 @nlu_app.command("fetch-encoder")

@@ -85,7 +85,7 @@ class IntentHead:
                 coef=data["coef"].astype(np.float32),
                 intercept=data["intercept"].astype(np.float32),
                 embedding_weight=float(data["embedding_weight"]),
-                oos_threshold=float(data["oos_threshold"]),
+                oos_threshold=round(float(data["oos_threshold"]), 4),
             )
 
 

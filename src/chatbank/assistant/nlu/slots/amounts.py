@@ -27,18 +27,20 @@ _DIGITS = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+"
 _NUMBER = rf"(?:{_DIGITS}|{WORD_NUMBER_PATTERN})"
 _CODES = "|".join(sorted(CURRENCY_EXPONENTS))
 _UNIT = "|".join(sorted([*_WORDS, *_MINOR_WORDS], key=len, reverse=True))
-_MULT = r"(?P<mult>k|grand|thousand|m|million|bn)?"
+_MULT = r"(?:\s?(?P<mult>k|grand|thousand|m|million|bn)\b)?"
 _PATTERN = re.compile(
-    rf"(?P<sym>[£$€¥])\s?(?P<n1>{_DIGITS}|{WORD_NUMBER_PATTERN})\s?{_MULT}(?![\w.,]*\d)"
-    rf"|(?P<n2>{_NUMBER})\s?(?:(?P<sym2>[£$€¥])|(?P<code>{_CODES})\b|(?i:(?P<unit>{_UNIT})\b)"
+    rf"(?P<sym>[£$€¥])\s?(?P<n1>{_DIGITS}|{WORD_NUMBER_PATTERN}){_MULT}(?![\w.,]*\d)"
+    rf"|(?P<n2>{_NUMBER})\s?(?:(?P<sym2>[£$€¥])|(?P<code>{_CODES})\b|(?i:(?P<unit>{_UNIT})\b(?!\.m))"
     rf"|(?i:(?P<grand>grand|k)\b))"
     rf"|(?i:\b(?:an?\s+)?(?P<slang>{'|'.join(_SLANG)})s?\b)"
     rf"|(?i:\b(?P<n3>{_NUMBER})\s+(?P<each>each|apiece|per person|a head)\b)"
     rf"|(?i:\b(?:more than|less than|over|under|above|below|at least|around|about|exactly)\s+"
     rf"(?P<n4>{_DIGITS})(?!\s*(?:%|percent|days?|weeks?|months?|years?|hours?|minutes?|times|"
-    rf"st|nd|rd|th|am|pm|[ap]\.m\.)))\b",
+    rf"st|nd|rd|th|am|pm|[ap]\.m\.|[£$€¥]|(?:{_UNIT}|{_CODES})\b)))\b"
+    rf"|(?<![\d.,:/])(?P<n5>\d+\.\d\d)(?![\d.,:/%])",
     re.IGNORECASE,
 )
+_EACH = re.compile(r"\s+(?:each|apiece|per person|a head)\b", re.IGNORECASE)
 _SCALE = {"k": 1000, "grand": 1000, "thousand": 1000, "m": 1_000_000, "million": 1_000_000,
           "bn": 1_000_000_000}
 
@@ -81,7 +83,9 @@ def _slot_from_match(m: re.Match[str], default_currency: str) -> AmountSlot:
         return _suffixed(m, default_currency)
     if m["n3"]:
         return AmountSlot(_money(m["n3"], default_currency), span, False, per_person=True)
-    return AmountSlot(_money(m["n4"], default_currency), m.span("n4"), False)
+    if m["n4"]:
+        return AmountSlot(_money(m["n4"], default_currency), m.span("n4"), False)
+    return AmountSlot(_money(m["n5"], default_currency), span, False)
 
 
 def _suffixed(m: re.Match[str], default_currency: str) -> AmountSlot:
@@ -104,7 +108,13 @@ def find_amounts(text: str, default_currency: str = "GBP") -> list[AmountSlot]:
 
     Raises `InvalidInput("too_many_decimals")` for e.g. "£1.234" rather than guessing.
     """
-    return [_slot_from_match(m, default_currency) for m in _PATTERN.finditer(text)]
+    found = []
+    for m in _PATTERN.finditer(text):
+        slot = _slot_from_match(m, default_currency)
+        if not slot.per_person and _EACH.match(text, slot.span[1]):
+            slot = AmountSlot(slot.money, slot.span, slot.currency_explicit, per_person=True)
+        found.append(slot)
+    return found
 
 
 def parse_amount(text: str, default_currency: str = "GBP") -> AmountSlot | None:

@@ -31,7 +31,7 @@ def _day(day: date) -> DateRange:
     return DateRange(day, day, True)
 
 
-@date_rule(r"today|tonight|this (?:morning|afternoon|evening)|now")
+@date_rule(r"today|tonight|this (?:morning|afternoon|evening)|right now")
 def _today(m: re.Match[str], today: date, prefer: Prefer) -> DateRange:
     return _day(today)
 
@@ -123,7 +123,7 @@ def _month(m: re.Match[str], today: date, prefer: Prefer) -> DateRange | None:
     return month_range(first.year, first.month)
 
 
-@date_rule(rf"(?:on\s+)?the\s+{ORD}(?=\s|$|[.,?!])")
+@date_rule(rf"(?:on\s+)?the\s+{ORD}(?=\s|$|[.,?!])(?!\s+of\s+(?:each|every)\b)")
 def _day_of_month(m: re.Match[str], today: date, prefer: Prefer) -> DateRange | None:
     day = int(m["day"])
     if not 1 <= day <= 31 or not re.search(r"(st|nd|rd|th)$", m[0], re.IGNORECASE):
@@ -137,3 +137,20 @@ def _day_of_month(m: re.Match[str], today: date, prefer: Prefer) -> DateRange | 
             if months != 0 or (candidate <= today if prefer == "past" else candidate >= today):
                 return _day(candidate)
     return None
+
+
+@date_rule(r"recently|lately|of late")
+def _recently(m: re.Match[str], today: date, prefer: Prefer) -> DateRange:
+    # "Recently" has no calendar meaning; for spending questions the last 30 days is the norm.
+    return DateRange(today - timedelta(days=30), today, False)
+
+
+@date_rule(rf"(?:for |over |during )?(?:the )?(?:next|coming|following)\s+{COUNT}\s+{UNIT}")
+def _next_n(m: re.Match[str], today: date, prefer: Prefer) -> DateRange:
+    return DateRange(today, shift(today, m["unit"].lower(), count_of(m["count"].lower())), False)
+
+
+@date_rule(r"(?:in|during|for|of|since)\s+(?P<year>(?:19|20)\d\d)")
+def _year(m: re.Match[str], today: date, prefer: Prefer) -> DateRange:
+    year = int(m["year"])
+    return DateRange(date(year, 1, 1), date(year, 12, 31), False)

@@ -38,7 +38,7 @@ CATEGORIES: dict[str, tuple[tuple[int, ...], tuple[str, ...]]] = {
     "shopping": ((5311, 5651, 5691), ("shopping", "clothes", "clothing")),
     "pharmacy": ((5912,), ("pharmacy", "chemist", "medicine")),
     "entertainment": ((7832, 7922, 7996), ("entertainment", "cinema", "movies", "concerts?")),
-    "utilities": ((4900,), ("utilities", "utility bills?", "electricity", "gas bill",
+    "utilities": ((4900,), ("utilities", "electricity", "gas bill",
                             "water bill")),
     "charity": ((8398,), ("charity", "charities", "donations?")),
 }

@@ -16,7 +16,7 @@ from chatbank.assistant.nlu.slots.calendar import RULES, DateRange, Prefer
 
 Role = Literal["date", "period", "from", "to", "range"]
 _OPENERS = re.compile(r"(?:\b(?P<kw>from|between|since|starting(?: from| on)?|after|until|till|"
-                      r"til|up to|up until|by|before|through)\s+(?:the\s+)?)$", re.IGNORECASE)
+                      r"til|up to|up until|before)\s+(?:the\s+)?)$", re.IGNORECASE)
 _JOINER = re.compile(r"^\s*(?:to|until|till|and|through|-|–)\s*(?:the\s+)?$", re.IGNORECASE)
 _FROM_WORDS = ("from", "since", "starting", "after")
 
