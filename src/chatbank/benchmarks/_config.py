@@ -18,9 +18,9 @@ class ChatBenchConfig:
     group_sizes: tuple[int, ...] = (10, 50)
     members_per_size: int = 50  # group workloads use members_per_size // size groups (at least 1)
     warmup_s: float = 0.5
-    duration_s: float = 4.0
+    duration_s: float = 3.0
     latency_rate_per_s: float = 500.0
-    latency_duration_s: float = 8.0
+    latency_duration_s: float = 6.0
     idle_users: int = 50
     idle_sockets_per_user: int = 100
     drain_timeout_s: float = 10.0
