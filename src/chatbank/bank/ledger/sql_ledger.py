@@ -84,7 +84,7 @@ class SqlLedger:
             query = select(*ACCOUNT_FIELDS).where(ledger_accounts.c.id.in_(chunk))
             if self._lock_rows:
                 query = query.order_by(ledger_accounts.c.id).with_for_update()
-            for id_, currency, kind, *totals in (await self.conn.execute(query)).tuples():
+            for id_, currency, kind, *totals in await self.conn.execute(query):
                 # Positional construction: this runs for every account a batch touches.
                 found[id_] = LedgerAccount(id_, currency, AccountKind(kind), *totals)
         return found
