@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import subprocess
 import tempfile
+import time
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 from pathlib import Path
@@ -29,16 +30,31 @@ TARGETS: dict[str, Callable[[Path], AbstractContextManager[tuple[str, int]]]] = 
     "raw": raw_server,
 }
 LOAD_TIMEOUT_S = 600.0
+PROGRESS = "progress: "
 
 
-def _run_load_generator(target: str, base_url: str, server_pid: int,
-                        config: ChatBenchConfig, log: Path) -> dict[str, Any]:
+def _last_progress(log: Path) -> str | None:
+    lines = [line for line in log_tail(log, 2000).splitlines() if line.startswith(PROGRESS)]
+    return lines[-1].removeprefix(PROGRESS) if lines else None
+
+
+def _run_load_generator(target: str, base_url: str, server_pid: int, config: ChatBenchConfig,
+                        log: Path, progress: Callable[[str], None]) -> dict[str, Any]:
     proc = spawn(["-m", "chatbank.benchmarks.load_generator"], stdin=subprocess.PIPE,
                  stdout=subprocess.PIPE, log=log)
     try:
         request = {"target": target, "base_url": base_url, "server_pid": server_pid,
                    "config": config.to_json()}
-        out, _err = proc.communicate(json.dumps(request).encode(), timeout=LOAD_TIMEOUT_S)
+        assert proc.stdin is not None and proc.stdout is not None
+        proc.stdin.write(json.dumps(request).encode())
+        proc.stdin.close()
+        deadline = time.monotonic() + LOAD_TIMEOUT_S
+        while proc.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.25)  # the answer is one small JSON document: it fits the pipe
+            step = _last_progress(log)
+            if step is not None:
+                progress(f"{target}: {step}")
+        out = proc.stdout.read() if proc.poll() is not None else b""
     finally:
         stop(proc)
     if proc.returncode != 0:
@@ -59,5 +75,5 @@ def measure(config: ChatBenchConfig, targets: tuple[str, ...] = ("chatbank", "ra
             data_dir.mkdir()
             with TARGETS[target](data_dir) as (base_url, pid):
                 results[target] = _run_load_generator(target, base_url, pid, config,
-                                                      data_dir / "load.log")
+                                                      data_dir / "load.log", progress)
     return results

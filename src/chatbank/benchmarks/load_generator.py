@@ -23,6 +23,10 @@ from chatbank.benchmarks._workloads import (
 )
 
 
+def _progress(step: str) -> None:
+    print(f"progress: {step}", file=sys.stderr, flush=True)  # the parent shows it
+
+
 async def _rooms(target: Target, users: list[Identity], size: int, count: int) -> list[Room]:
     return [await target.create_room(users[i * size:(i + 1) * size]) for i in range(count)]
 
@@ -31,10 +35,12 @@ async def run_all(target: Target, server_pid: int, config: ChatBenchConfig) -> d
     """Every workload against one server, in an order that keeps them independent: idle-socket
     memory first (before traffic grows the heap), the history pass last."""
     results: dict[str, Any] = {}
+    _progress(f"signing up {config.users_needed} users")
     endpoint = Endpoint(target.ws_url, config.deflate)
     started = time.perf_counter()
     users = await target.create_users(config.users_needed)
     results["setup_s"] = time.perf_counter() - started
+    _progress(f"opening {config.idle_users * config.idle_sockets_per_user} idle sockets")
     results["memory"] = await idle_socket_memory(
         endpoint, users[:config.idle_users], config.idle_sockets_per_user, server_pid)
     cursors: dict[str, int] = {}
@@ -45,14 +51,18 @@ async def run_all(target: Target, server_pid: int, config: ChatBenchConfig) -> d
                                             config.warmup_s, config.duration_s,
                                             config.drain_timeout_s)
 
+    _progress(f"throughput, {config.pairs} direct conversations")
     results["pairs"] = await throughput(pairs)
     for size in config.group_sizes:
         groups = await _rooms(target, users, size, config.groups_of(size))
+        _progress(f"throughput, {len(groups)} groups of {size}")
         results[f"group_{size}"] = await throughput(groups)
+    _progress(f"latency at {config.latency_rate_per_s:g} messages/s")
     results["latency"] = await open_loop_latency(
         endpoint, pairs, cursors, server_pid, config.latency_rate_per_s,
         config.latency_duration_s, config.drain_timeout_s)
     stored = sum(cursors.values())
+    _progress("throughput again, after the run's history")
     results["pairs_after_history"] = {**await throughput(pairs), "stored_events": stored}
     return results
 
