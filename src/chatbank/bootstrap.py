@@ -14,7 +14,11 @@ from chatbank.assistant.skills.balances import Balances
 from chatbank.assistant.skills.base import Skill
 from chatbank.assistant.skills.conversation import SmallTalk
 from chatbank.assistant.skills.linking import LinkBank, UnlinkBank
+from chatbank.assistant.skills.privacy import PrivacyQuestion
+from chatbank.assistant.skills.spending import SpendingSummary
 from chatbank.assistant.skills.support import SupportAnswers
+from chatbank.assistant.skills.transactions import SearchTransactions
+from chatbank.assistant.skills.upcoming import UpcomingPayments
 from chatbank.config import Settings
 from chatbank.connect.directory import BankDirectory
 from chatbank.connect.gateway import DataGateway
@@ -157,6 +161,8 @@ def build_assistant(engine: AsyncEngine, messenger: Messenger, bot: User, links:
     messenger.cards.register(REPLY_CARD_KIND, REPLY_CARD_SCHEMA)
     skills: list[Skill] = [Balances(gateway), LinkBank(links, directory),
                            UnlinkBank(links, directory), SmallTalk()]
+    skills += [SearchTransactions(gateway), SpendingSummary(gateway), UpcomingPayments(gateway)]
+    skills.append(PrivacyQuestion(links, directory, AuditLog(engine, clock, lambda bank: bank)))
     assistant = Assistant(bot, messenger.messages, SqlDialogueStates(engine), load_nlu_async,
                           skills, SupportAnswers(), clock)
     messenger.messages.observers.append(assistant)

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import re
+
 from chatbank.assistant.cards import ReplyCard
 from chatbank.assistant.dialogue.state import CONFIRMATION, Form
 from chatbank.assistant.skills.base import Outcome, Turn
+from chatbank.assistant.skills.privacy import linked_banks_card
 from chatbank.connect.directory import BankDirectory, BankEntry
 from chatbank.connect.links import Links
 from chatbank.connect.model import LinkStatus
 from chatbank.core.errors import ChatbankError
 from chatbank.privacy.purposes import Purpose, rules_for
 
+# "Which banks are linked?" is a question about links, not a request to make one.
+_LISTING = re.compile(r"\b(which|what|show|list)\b.*\b(linked|connected)\b", re.IGNORECASE)
 # What a link made from the chat allows; the privacy centre offers a finer choice.
 CHAT_LINK_PURPOSES = (Purpose.ANSWER_ACCOUNT_QUESTIONS, Purpose.MAKE_PAYMENTS_I_ASK_FOR,
                       Purpose.SPENDING_INSIGHTS)
@@ -28,6 +33,9 @@ class LinkBank:
         self.links, self.directory = links, directory
 
     async def run(self, turn: Turn, form: Form, confirmed: bool) -> Outcome:
+        if _LISTING.search(turn.text):
+            return Outcome.show(await linked_banks_card(self.links, self.directory,
+                                                        turn.user_id, turn.now))
         bank = bank_named_in(turn.text, self.directory.all())
         if bank is None:
             card = ReplyCard("Which bank shall I link?",

@@ -1,0 +1,79 @@
+"""Steps shared by the assistant's dialogue stories: a chat, its cards, and the access log."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from tests.support.linking import PlatformUser, ask, assistant_chat
+
+ANSWER_PURPOSE = "to answer"
+INSIGHTS_PURPOSE = "to work out your spending summary"
+
+
+def card_of(reply: dict[str, Any]) -> dict[str, Any]:
+    assert reply["card"] and reply["card"]["kind"] == "assistant.reply", reply
+    payload: dict[str, Any] = reply["card"]["payload"]
+    return payload
+
+
+@dataclass
+class Chat:
+    """One user's conversation with the assistant, and what the access log says about it."""
+
+    user: PlatformUser
+    conversation_id: str
+
+    @classmethod
+    def open(cls, user: PlatformUser) -> Chat:
+        chat = cls(user, assistant_chat(user))
+        chat.replies("cancel")  # a story starts with no form open
+        return chat
+
+    def replies(self, text: str) -> list[dict[str, Any]]:
+        return ask(self.user, self.conversation_id, text)
+
+    def card(self, text: str) -> dict[str, Any]:
+        """The one card the assistant answers `text` with."""
+        replies = self.replies(text)
+        assert len(replies) == 1, replies
+        return card_of(replies[0])
+
+    def log(self) -> list[dict[str, Any]]:
+        """The user's access log, newest first."""
+        entries: list[dict[str, Any]] = self.user.http.get(
+            "/api/v1/privacy/access-log", params={"limit": 100}).json()["entries"]
+        return entries
+
+    def reads_after(self, text: str) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+        """The card answering `text` and the access-log entries the answer added."""
+        before = len(self.log())
+        shown = self.card(text)
+        after = self.log()
+        return shown, after[: len(after) - before]
+
+
+def rows(shown: dict[str, Any]) -> dict[str, str]:
+    return {row["label"]: row["value"] for row in shown.get("rows", [])}
+
+
+def assert_sourced(shown: dict[str, Any], bank: str = "Northbank") -> None:
+    assert shown["source"].startswith(f"Source: {bank}, as of "), shown
+    assert shown["source"].endswith(" UTC"), shown
+
+
+def assert_read(entries: list[dict[str, Any]], data: str, purpose: str = ANSWER_PURPOSE,
+                bank: str = "Northbank") -> None:
+    """Every new entry is an allowed read of `data` at `bank` for `purpose`."""
+    assert entries, "no access-log entry for the read"
+    for entry in entries:
+        assert entry["action"] == "read" and entry["allowed"], entry
+        assert f"read your {data} at {bank} {purpose}" in entry["text"], entry["text"]
+
+
+def pounds(text: str) -> int:
+    """"-£1,234.56" → -123456 (minor units)."""
+    sign = -1 if text.startswith("-") else 1
+    digits = text.lstrip("+-").lstrip("£").replace(",", "")
+    whole, _, pence = digits.partition(".")
+    return sign * (int(whole) * 100 + int((pence + "00")[:2]))
