@@ -14,16 +14,14 @@ from chatbank.assistant.skills.balances import Balances
 from chatbank.assistant.skills.base import Skill
 from chatbank.assistant.skills.conversation import SmallTalk
 from chatbank.assistant.skills.linking import LinkBank, UnlinkBank
-from chatbank.assistant.skills.privacy import PrivacyQuestion
-from chatbank.assistant.skills.spending import SpendingSummary
 from chatbank.assistant.skills.support import SupportAnswers
-from chatbank.assistant.skills.transactions import SearchTransactions
-from chatbank.assistant.skills.upcoming import UpcomingPayments
 from chatbank.config import Settings
 from chatbank.connect.directory import BankDirectory
 from chatbank.connect.gateway import DataGateway
 from chatbank.connect.links import Links
 from chatbank.connect.ob_client import OpenBankingClient
+from chatbank.connect.pisp import PaymentInitiation
+from chatbank.connect.signing import RequestSigner
 from chatbank.connect.vault import Vault
 from chatbank.core.clock import Clock, SystemClock
 from chatbank.core.ratelimit import MemoryRateLimiter, RateLimiter
@@ -41,8 +39,20 @@ from chatbank.messenger.services.conversations import Conversations
 from chatbank.messenger.services.events import message_to_wire
 from chatbank.messenger.services.messages import Messages
 from chatbank.messenger.unit_of_work import MessengerStore
+from chatbank.payments import (
+    PaymentExecution,
+    Payments,
+    PaymentsContext,
+    PaymentTracker,
+    ReceivingAccounts,
+)
+from chatbank.payments.adapters.chat import MessengerChat
+from chatbank.payments.cards import PAYMENT_CARD_KIND, PAYMENT_CARD_SCHEMA
+from chatbank.payments.transactions import PaymentStore
 from chatbank.privacy.audit_log import AuditLog
 from chatbank.privacy.centre import PrivacyCentre
+
+PLATFORM_SIGNING_KEY_FILE = "platform-signing-key.pem"  # its public JWK is registered at banks
 
 
 @dataclass
@@ -75,6 +85,7 @@ class Platform:
     gateway: DataGateway
     assistant: Assistant
     privacy: PrivacyCentre
+    payments: PaymentsContext | None = None
 
     @property
     def hub(self) -> Hub:
@@ -102,6 +113,8 @@ class Platform:
         if self.messenger.redis is not None:
             await self.messenger.redis.aclose()
         await self.assistant.drain()
+        if self.payments is not None:
+            await self.payments.tracker.close()
         await self.messages.writer.close()
         await self.ob.close()
         await self.engine.dispose()
@@ -151,8 +164,29 @@ async def build_platform(settings: Settings, clock: Clock | None = None) -> Plat
     assistant = build_assistant(engine, messenger, bot, links, directory, gateway, clock)
     privacy = PrivacyCentre(messenger.accounts, messenger.conversations, messenger.messages,
                             links, vault, audit)
+    payments = await build_payments(settings, engine, messenger, directory, ob, vault, audit,
+                                    links, gateway, clock)
     return Platform(settings, clock, engine, messenger, bot, notices, directory, ob, vault,
-                    audit, links, gateway, assistant, privacy)
+                    audit, links, gateway, assistant, privacy, payments)
+
+
+async def build_payments(settings: Settings, engine: AsyncEngine, messenger: Messenger,
+                         directory: BankDirectory, ob: OpenBankingClient, vault: Vault,
+                         audit: AuditLog, links: Links, gateway: DataGateway,
+                         clock: Clock) -> PaymentsContext:
+    """Payments in chats: PISP with the platform's signing key (registered at each bank)."""
+    messenger.cards.register(PAYMENT_CARD_KIND, PAYMENT_CARD_SCHEMA)
+    key = RequestSigner.load_or_create(settings.data_dir / PLATFORM_SIGNING_KEY_FILE)
+    pisp = PaymentInitiation(directory, ob, key,
+                             f"{settings.public_url.rstrip('/')}/payments/callback")
+    store = PaymentStore(engine)
+    chat = MessengerChat(MessengerStore(engine), messenger.messages)
+    receiving = ReceivingAccounts(store, links, gateway, vault, clock)
+    payments = Payments(store, chat, receiving, audit, clock)
+    execution = PaymentExecution(payments, store, pisp, links, vault)
+    tracker = PaymentTracker(execution, store)
+    await tracker.resume()
+    return PaymentsContext(payments, execution, receiving, tracker)
 
 
 def build_assistant(engine: AsyncEngine, messenger: Messenger, bot: User, links: Links,
@@ -161,8 +195,6 @@ def build_assistant(engine: AsyncEngine, messenger: Messenger, bot: User, links:
     messenger.cards.register(REPLY_CARD_KIND, REPLY_CARD_SCHEMA)
     skills: list[Skill] = [Balances(gateway), LinkBank(links, directory),
                            UnlinkBank(links, directory), SmallTalk()]
-    skills += [SearchTransactions(gateway), SpendingSummary(gateway), UpcomingPayments(gateway)]
-    skills.append(PrivacyQuestion(links, directory, AuditLog(engine, clock, lambda bank: bank)))
     assistant = Assistant(bot, messenger.messages, SqlDialogueStates(engine), load_nlu_async,
                           skills, SupportAnswers(), clock)
     messenger.messages.observers.append(assistant)

@@ -10,7 +10,9 @@ from pathlib import Path
 
 import httpx
 
+from chatbank.bootstrap import PLATFORM_SIGNING_KEY_FILE
 from chatbank.config import Settings
+from chatbank.connect.signing import RequestSigner
 from chatbank.web.app import create_app
 from tests.conftest import platform_settings
 from tests.contract.banks import RunningBank, running_bank
@@ -25,10 +27,17 @@ class Stack:
     platform_server: ServerThread
 
 
-def register_platform_at(bank: RunningBank, callback_url: str) -> dict[str, str]:
-    """Register the platform as a third party through the bank's sandbox endpoint (real HTTP)."""
+def register_platform_at(bank: RunningBank, callback_url: str,
+                         payment_callback_url: str | None = None,
+                         jwks: list[dict[str, str]] | None = None) -> dict[str, str]:
+    """Register the platform as a third party through the bank's sandbox endpoint (real HTTP).
+
+    With `jwks` (the platform's signing key) and the payments callback, the platform can pay.
+    """
+    redirects = [callback_url] + ([payment_callback_url] if payment_callback_url else [])
     response = httpx.post(f"{bank.url}/sandbox/clients", json={
-        "client_name": "chatbank", "redirect_uris": [callback_url]}, timeout=20)
+        "client_name": "chatbank", "redirect_uris": redirects,
+        "jwks": {"keys": jwks or []}}, timeout=20)
     response.raise_for_status()
     body = response.json()
     return {"id": bank.settings.slug, "name": bank.settings.name,
@@ -49,7 +58,9 @@ def running_stack(data_dir: Path, bank_names: tuple[str, ...] = ("Northbank",)
         (data_dir / "platform").mkdir(parents=True, exist_ok=True)
         probe = platform_settings(data_dir / "platform")
         callback = f"{probe.public_url}/connect/callback"
-        entries = [register_platform_at(bank, callback) for bank in banks.values()]
+        signer = RequestSigner.load_or_create(probe.data_dir / PLATFORM_SIGNING_KEY_FILE)
+        entries = [register_platform_at(bank, callback, f"{probe.public_url}/payments/callback",
+                                        [signer.jwk]) for bank in banks.values()]
         settings = probe.model_copy(update={"banks": json.dumps(entries)})
         server = ServerThread(create_app(settings), port=int(probe.public_url.rsplit(":", 1)[1]))
         server.start()

@@ -7,9 +7,11 @@ a timeout and an `x-fapi-interaction-id`. Tokens never reach the logs.
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -131,15 +133,24 @@ class OpenBankingClient:
 
     async def api(self, bank: BankEntry, method: str, api: str, path: str, token: str,
                   body: Any = None, params: dict[str, str] | None = None,
-                  idempotency_key: str | None = None) -> dict[str, Any]:
-        """Call `aisp`/`pisp` `path`; 401/403 become `bank_access_revoked`."""
+                  idempotency_key: str | None = None,
+                  signer: Callable[[bytes], str] | None = None) -> dict[str, Any]:
+        """Call `aisp`/`pisp` `path`; 401/403 become `bank_access_revoked`.
+
+        With `signer`, the exact body bytes are sent with `x-jws-signature: signer(body)`.
+        """
         meta = await self.metadata(bank)
         headers = {"Authorization": f"Bearer {token}"}
         if idempotency_key:
             headers["x-idempotency-key"] = idempotency_key
+        payload: dict[str, Any] = {"json": body}
+        if signer is not None:
+            raw = json.dumps(body, separators=(",", ":")).encode()
+            headers |= {"x-jws-signature": signer(raw), "Content-Type": "application/json"}
+            payload = {"content": raw}
         response = await self._send(
-            bank, method, meta["openbanking"][api] + path, headers=headers, json=body,
-            params=params, retry=method in ("GET", "DELETE") or idempotency_key is not None)
+            bank, method, meta["openbanking"][api] + path, headers=headers, params=params,
+            retry=method in ("GET", "DELETE") or idempotency_key is not None, **payload)
         if response.status_code in (401, 403):
             raise BankAccessRevoked(bank.name, _ob_error_code(response))
         if response.status_code == 204:

@@ -35,6 +35,12 @@ class AuditAction(StrEnum):
 
     READ = "read"
     PAYMENT_INITIATED = "payment_initiated"
+    PAYMENT_REQUESTED = "payment_requested"
+    PAYMENT_AUTHORISED = "payment_authorised"
+    PAYMENT_COMPLETED = "payment_completed"
+    PAYMENT_REJECTED = "payment_rejected"
+    PAYMENT_CANCELLED = "payment_cancelled"
+    PAYMENT_DECLINED = "payment_declined"
     LINK_STARTED = "link_started"
     LINK_CREATED = "link_created"
     LINK_FAILED = "link_failed"

@@ -72,6 +72,12 @@ def _sentence(entry: AuditEntry, bank: str) -> str:
     sentences = {
         AuditAction.READ: f"{who} read your {thing} at {bank}{why}",
         AuditAction.PAYMENT_INITIATED: f"{who} started a payment from your {bank} account{why}",
+        AuditAction.PAYMENT_REQUESTED: f"{who} sent a payment request you asked for{why}",
+        AuditAction.PAYMENT_AUTHORISED: f"You authorised a payment at {bank}{why}",
+        AuditAction.PAYMENT_COMPLETED: f"A payment from your {bank} account completed{why}",
+        AuditAction.PAYMENT_REJECTED: f"A payment was not made{why}",
+        AuditAction.PAYMENT_CANCELLED: f"A payment was cancelled{why}",
+        AuditAction.PAYMENT_DECLINED: f"You declined a payment request{why}",
         AuditAction.LINK_STARTED: f"You started linking {bank}",
         AuditAction.LINK_CREATED: f"You linked {bank}{_granted(entry)}",
         AuditAction.LINK_FAILED: f"Linking {bank} did not complete",

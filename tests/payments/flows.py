@@ -1,0 +1,74 @@
+"""Payments through the platform's API and the bank's own pages (form posts, no browser)."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import parse_qs, urlparse
+
+import httpx
+
+from tests.contract.tpp import customer_journey
+from tests.support.linking import PlatformUser, link_bank
+from tests.support.stack import Stack
+
+PAY_PURPOSES = ("answer_account_questions", "make_payments_i_ask_for")
+
+
+def ready_to_receive(stack: Stack, user: PlatformUser, login: str) -> dict[str, Any]:
+    """Link the user's bank (as bank customer `login`) and make its account their receiver."""
+    link_bank(stack, user, purposes=PAY_PURPOSES, login=login)
+    options = user.http.get("/api/v1/payments/receiving-account/options").json()["options"]
+    assert options, "no account to receive into"
+    chosen = user.http.put("/api/v1/payments/receiving-account", json={
+        "link_id": options[0]["link_id"], "account_id": options[0]["account_id"]},
+        headers={"X-CSRF-Token": user.csrf})
+    assert chosen.status_code == 200, chosen.text
+    return dict(chosen.json()["receiving_account"])
+
+
+def direct_chat(a: PlatformUser, b: PlatformUser) -> str:
+    opened = a.post("/api/v1/conversations/direct", {"user_id": b.user["id"]})
+    assert opened.status_code == 201, opened.text
+    return str(opened.json()["conversation"]["id"])
+
+
+def authorise_at_bank(stack: Stack, user: PlatformUser, payment_id: str, login: str,
+                      decision: str = "approve") -> dict[str, str]:
+    """Ask the platform for the bank URL, then sign in, pass SCA and answer at the bank."""
+    started = user.post(f"/api/v1/payments/{payment_id}/authorise", {"bank_id": "northbank"})
+    assert started.status_code == 200, started.text
+    return answer_payment(stack, started.json()["authorize_url"], login, decision)
+
+
+def answer_payment(stack: Stack, url: str, login: str,
+                   decision: str = "approve") -> dict[str, str]:
+    query = parse_qs(urlparse(url).query)
+    bank_url = f"{urlparse(url).scheme}://{urlparse(url).netloc}"
+    return customer_journey(bank_url, query["client_id"][0], query["request_uri"][0], login,
+                            decision, None,
+                            redirect_uri=f"{stack.platform_url}/payments/callback")
+
+
+def land(user: PlatformUser, answer: dict[str, str]) -> httpx.Response:
+    """The browser comes back from the bank to the platform's payment callback."""
+    return user.http.get("/payments/callback", params=answer)
+
+
+def payment(user: PlatformUser, payment_id: str) -> dict[str, Any]:
+    response = user.http.get(f"/api/v1/payments/{payment_id}")
+    assert response.status_code == 200, response.text
+    return dict(response.json()["payment"])
+
+
+def card_of(user: PlatformUser, conversation_id: str, payment_id: str) -> dict[str, Any]:
+    messages = user.http.get(f"/api/v1/conversations/{conversation_id}/messages",
+                             params={"limit": 100}).json()["messages"]
+    cards = [m["card"]["payload"] for m in messages
+             if m.get("card") and m["card"]["payload"].get("payment_id") == payment_id]
+    assert len(cards) == 1, messages
+    return dict(cards[0])
+
+
+def total_available(stack: Stack, login: str) -> int:
+    bank = stack.banks["northbank"]
+    return sum(bank.available_minor(login, account) for account in bank.account_ids(login))
