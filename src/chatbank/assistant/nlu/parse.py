@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Literal
 
 import numpy as np
+import numpy.typing as npt
 from threadpoolctl import threadpool_limits  # type: ignore[import-untyped]
 
 from chatbank.assistant.nlu.corpus import OUT_OF_SCOPE
@@ -81,7 +82,13 @@ class Nlu:
     def __init__(self, head: IntentHead, encoder: MiniLMEncoder) -> None:
         self.head = head
         self.encoder = encoder
-        self._banking77 = np.array(head.banking77)
+        # Chats repeat themselves ("yes", "hi", "cancel"): skip the encoder for those.
+        self._embed = functools.lru_cache(maxsize=4096)(self._embed_uncached)
+
+    def _embed_uncached(self, text: str) -> npt.NDArray[np.float32]:
+        vector: npt.NDArray[np.float32] = self.encoder.encode([text])[0]
+        vector.setflags(write=False)
+        return vector
 
     @property
     def labels(self) -> list[str]:
@@ -91,7 +98,7 @@ class Nlu:
     def classify(self, text: str, only: Collection[str] | None = None
                  ) -> list[tuple[str, float]]:
         """All labels (or only those in `only`) ranked by probability, best first."""
-        logits = self.head.logits(text, self.encoder.encode([text])[0])
+        logits = self.head.logits(text, self._embed(text))
         columns = np.arange(len(self.head.labels))
         if only is not None:
             columns = np.array([i for i, label in enumerate(self.head.labels) if label in only])
