@@ -111,11 +111,24 @@ async def test_read_receipts_move_forward_and_reach_the_sender(
 def test_instances_starting_together_migrate_one_after_the_other(
         postgres_server: PostgresServer) -> None:
     url = postgres_server.fresh_database("together")
-    code = f"from chatbank.db.migrate import upgrade_to_head; upgrade_to_head({url!r})"
-    starts = [subprocess.Popen([sys.executable, "-c", code], stderr=subprocess.PIPE, text=True)
-              for _ in range(3)]
-    failures = [err[-500:] for err in (p.communicate(timeout=60)[1] for p in starts) if err]
-    assert [p.returncode for p in starts] == [0, 0, 0], failures
+    # Processes held at a start line until their imports are done, then let go at once.
+    code = ("import sys; from chatbank.db.migrate import upgrade_to_head; print('ready', "
+            f"flush=True); sys.stdin.readline(); upgrade_to_head({url!r})")
+    starts = [subprocess.Popen([sys.executable, "-c", code], stdin=subprocess.PIPE,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+              for _ in range(2)]
+    try:
+        assert all(p.stdout and p.stdout.readline().strip() == "ready" for p in starts)
+        for p in starts:
+            assert p.stdin is not None
+            p.stdin.write("go\n")
+            p.stdin.flush()
+        errors = [p.communicate(timeout=60)[1] for p in starts]
+    finally:
+        for p in starts:
+            p.kill()
+            p.wait()
+    assert [p.returncode for p in starts] == [0] * len(starts), [e[-600:] for e in errors]
     head = ScriptDirectory.from_config(alembic_config(url)).get_current_head()
     database = url.rsplit("/", 1)[1]
     assert postgres_server.psql("SELECT version_num FROM alembic_version", database) == head
