@@ -63,7 +63,8 @@ def unanswered_card(result: GatewayResult, turn: Turn) -> ReplyCard | None:
     card = ReplyCard("Your bank couldn't answer", subtitle="Nothing was read, so I can't say "
                      "anything about your money right now.", state="warning")
     note_failures(card, result)
-    card.source = source_line(result, turn.now)
+    names = ", ".join(dict.fromkeys(name for name, _error in result.failures)) or "your banks"
+    card.source = f"Source: {names} (no answer), as of {turn.now:%H:%M} UTC"
     if any(error.code == "bank_access_revoked" for _name, error in result.failures):
         card.subtitle = "Your bank stopped chatbank's access. Link it again to continue."
         card.button("Link a bank", "link my bank", "primary")
