@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -29,6 +30,8 @@ from chatbank.bank.openbanking.idempotency import IdempotencyStore
 from chatbank.bank.openbanking.jws import SigningKey
 from chatbank.bank.openbanking.payments import DomesticPayments
 from chatbank.bank.openbanking.runtime import BankRuntime
+from chatbank.bank.scheme_api import router as scheme_router
+from chatbank.bank.scheme_client import SchemeRelay
 from chatbank.bank.seed import SeedReport, seed_bank
 from chatbank.bank.settings import BankSettings
 from chatbank.bank.web import approval, dashboard, pages
@@ -47,7 +50,7 @@ def load_signing_key(settings: BankSettings) -> SigningKey:
 def build_runtime(settings: BankSettings, signing_key: SigningKey) -> BankRuntime:
     """Wire one bank's services on its own database."""
     engine = create_bank_engine(settings.resolved_database_url)
-    books = BankBooks(engine)
+    books = BankBooks(engine, outbound_timeout_s=settings.outbound_hold_timeout_s)
     limiter = MemoryRateLimiter()
     consents = Consents(engine)
     templates = Environment(loader=FileSystemLoader(WEB_DIR / "templates"),
@@ -83,16 +86,25 @@ def create_bank_app(settings: BankSettings) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.bank = build_runtime(settings, signing_key)
+        relay = None
+        if settings.scheme_url and settings.scheme_secret:
+            relay = SchemeRelay(settings, app.state.bank.books)
+            relay_task = asyncio.create_task(relay.run_forever(), name="scheme-relay")
         try:
             yield
         finally:
+            if relay is not None:
+                relay_task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await relay_task
+                await relay.aclose()
             await app.state.bank.engine.dispose()
 
     app = FastAPI(title=f"{settings.name} (chatbank sandbox bank)", version="3.1.11",
                   lifespan=lifespan, docs_url=None, redoc_url=None, openapi_url=None)
     install_ob_error_handlers(app)
     for router in (auth_routes.router, aisp.router, pisp.router, pages.router,
-                   approval.router, dashboard.router):
+                   approval.router, dashboard.router, scheme_router):
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=WEB_DIR / "static"), name="static")
     app.add_middleware(BankEdge, max_bytes=settings.max_body_bytes, key=signing_key,

@@ -35,6 +35,12 @@ class BankSettings(BaseSettings):
     sca_attempts_per_window: int = Field(default=5, gt=0)
     attempts_window_s: int = Field(default=300, gt=0)
     page_size: int = Field(default=25, gt=0, le=1000)
+    # Interbank scheme (docs/scheme.md): where it is, this bank's member id and shared secret.
+    scheme_url: str | None = None
+    scheme_bank_id: str | None = None  # defaults to the slug
+    scheme_secret: str | None = None
+    outbound_hold_timeout_s: int = Field(default=24 * 3600, gt=0)  # then an unsettled hold is void
+    scheme_poll_s: float = Field(default=1.0, gt=0)  # outbox and expired-hold sweep interval
 
     @field_validator("brand_colour")
     @classmethod
@@ -59,6 +65,11 @@ class BankSettings(BaseSettings):
         if self.database_url:
             return self.database_url
         return sqlite_bank_url(self.data_dir, self.slug)
+
+    @property
+    def scheme_member_id(self) -> str:
+        """This bank's id at the scheme."""
+        return self.scheme_bank_id or self.slug
 
     @property
     def signing_key_path(self) -> Path:

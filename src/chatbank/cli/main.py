@@ -14,9 +14,10 @@ from chatbank.cli.bank import bank_app
 from chatbank.cli.bench import bench_app
 from chatbank.cli.demo import run_demo
 from chatbank.cli.nlu import nlu_app
+from chatbank.cli.scheme import scheme_app
 from chatbank.config import Settings
 from chatbank.db.migrate import upgrade_to_head
-from chatbank.web.app import create_app
+from chatbank.web.app import WEBSOCKET_SERVER_OPTIONS, create_app
 
 app = typer.Typer(help="chatbank: banking inside a messenger.", no_args_is_help=True)
 console = Console()
@@ -24,6 +25,7 @@ app.add_typer(bench_app, name="bench")
 app.add_typer(nlu_app, name="nlu")
 app.add_typer(audit_app, name="audit")
 app.add_typer(bank_app, name="bank")
+app.add_typer(scheme_app, name="scheme")
 
 
 @app.command()
@@ -41,7 +43,7 @@ def serve(host: str = "127.0.0.1", port: int = 8000) -> None:
     settings = Settings()
     upgrade_to_head(settings.resolved_database_url)
     uvicorn.run(create_app(settings), host=host, port=port, log_level="warning",
-                ws_max_size=64 * 1024)
+                **WEBSOCKET_SERVER_OPTIONS)
 
 
 @app.command()

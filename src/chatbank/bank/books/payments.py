@@ -45,6 +45,12 @@ def transfer_id_for(customer_id: str, idempotency_id: str) -> str:
     return f"dt_{digest[:40]}"
 
 
+def inbound_transfer_id(scheme_transfer_id: str) -> str:
+    """The ledger id of the credit booked for a scheme payment (one credit per scheme id)."""
+    digest = hashlib.sha256(scheme_transfer_id.encode()).hexdigest()
+    return f"in_{digest[:40]}"
+
+
 def check_domestic_request(request: DomesticTransferRequest) -> None:
     """Reject malformed requests before touching the database."""
     if not request.idempotency_id or len(request.idempotency_id) > MAX_IDEMPOTENCY_ID_CHARS:
@@ -181,8 +187,7 @@ async def credit_inbound(
     if payee is None or payee.status != "Enabled":
         raise NotFound("creditor_account_not_found",
                        "No account with that sort code and number exists at this bank.")
-    digest = hashlib.sha256(credit.transfer_id.encode()).hexdigest()
-    transfer_id = f"in_{digest[:40]}"
+    transfer_id = inbound_transfer_id(credit.transfer_id)
     ledger = SqlLedger(conn)
     result = (await ledger.create_transfers([TransferRequest(
         id=transfer_id, debit_account_id=interbank_account_id(credit.currency),
