@@ -17,6 +17,8 @@ import httpx
 import uvicorn
 from fastapi import FastAPI
 
+from chatbank.web.app import WEBSOCKET_SERVER_OPTIONS
+
 
 def free_port() -> int:
     with socket.socket() as sock:
@@ -44,7 +46,7 @@ class ServerThread:
         self.url = f"http://127.0.0.1:{self.port}"
         self.server = uvicorn.Server(uvicorn.Config(
             app, host="127.0.0.1", port=self.port, log_level="warning", lifespan="on",
-            ws_max_size=64 * 1024))
+            **WEBSOCKET_SERVER_OPTIONS))
         self.thread = threading.Thread(target=self._run, daemon=True)
 
     def _run(self) -> None:

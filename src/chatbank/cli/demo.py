@@ -16,7 +16,7 @@ from chatbank.cli.demo_banks import BANK_PASSWORD, DEMO_BANKS, bank_app, bank_se
 from chatbank.config import Settings
 from chatbank.core.errors import Conflict
 from chatbank.db.migrate import upgrade_to_head
-from chatbank.web.app import create_app
+from chatbank.web.app import WEBSOCKET_SERVER_OPTIONS, create_app
 
 DEMO_PASSWORD = "correct-horse-battery"  # noqa: S105 - published demo login
 DEMO_USERS = [("alice", "Alice Adams"), ("bob", "Bob Brown"), ("carol", "Carol Chen"),
@@ -38,7 +38,7 @@ async def seed_demo_users(settings: Settings) -> None:
 
 def _server(app: FastAPI, port: int) -> uvicorn.Server:
     return uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning",
-                                         ws_max_size=64 * 1024))
+                                         **WEBSOCKET_SERVER_OPTIONS))
 
 
 def _print_logins(console: Console, port: int, banks: list[dict[str, str]]) -> None:

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import sqlite3
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -16,6 +17,8 @@ from chatbank.core.clock import Clock
 from chatbank.core.errors import ChatbankError
 from chatbank.db.engine import set_sqlite_pragmas
 from chatbank.messenger.adapters.send_path import PostOutcome, PostRequest, post_in_transaction
+from chatbank.messenger.adapters.send_statements_core import CoreSendStatements
+from chatbank.messenger.adapters.send_statements_sqlite import SqliteSendStatements
 
 log = logging.getLogger("chatbank.messenger")
 MAX_BATCH = 256
@@ -32,13 +35,16 @@ class AsyncEngineWriter:
         for attempt in range(2):
             try:
                 async with self.engine.begin() as conn:
-                    return await conn.run_sync(post_in_transaction, request, self.clock.now(),
-                                               self.render)
+                    return await conn.run_sync(self._post, request)
             except IntegrityError:
                 # A concurrent retry with the same client id won: the next try returns it.
                 if attempt == 1:
                     raise
         raise AssertionError("unreachable")
+
+    def _post(self, conn: Connection, request: PostRequest) -> PostOutcome:
+        return post_in_transaction(CoreSendStatements(conn), request, self.clock.now(),
+                                   self.render)
 
     async def close(self) -> None:
         return None
@@ -88,25 +94,34 @@ class GroupCommitSqliteWriter:
     def _commit_batch(self, requests: list[PostRequest]) -> list[PostOutcome | BaseException]:
         try:
             with self.engine.begin() as conn:
-                return [self._one(conn, r) for r in requests]
+                statements = _raw_statements(conn)
+                return [self._one(statements, r) for r in requests]
         except Exception:  # roll back the batch; retry each alone so one bad apple fails alone
             log.warning("event=send_batch_rolled_back size=%d", len(requests))
             results: list[PostOutcome | BaseException] = []
             for request in requests:
                 try:
                     with self.engine.begin() as conn:
-                        results.append(post_in_transaction(conn, request, self.clock.now(),
-                                                           self.render))
+                        results.append(post_in_transaction(_raw_statements(conn), request,
+                                                           self.clock.now(), self.render))
                 except Exception as error:  # handed to that request's caller
                     results.append(error)
             return results
 
-    def _one(self, conn: Any, request: PostRequest) -> PostOutcome | BaseException:
+    def _one(self, statements: SqliteSendStatements,
+             request: PostRequest) -> PostOutcome | BaseException:
         try:
-            return post_in_transaction(conn, request, self.clock.now(), self.render)
+            return post_in_transaction(statements, request, self.clock.now(), self.render)
         except ChatbankError as refused:
             return refused
 
     async def close(self) -> None:
         self.thread.shutdown(wait=True)
         self.engine.dispose()
+
+
+def _raw_statements(conn: Connection) -> SqliteSendStatements:
+    """The DB-API cursor inside SQLAlchemy's transaction (which still commits or rolls back)."""
+    driver = conn.connection.driver_connection
+    assert isinstance(driver, sqlite3.Connection)
+    return SqliteSendStatements(driver.cursor())
