@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import IO
@@ -36,13 +39,18 @@ class PlatformProcess(ServerProcess):
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "chatbank.cli.main", *self.args],
             env={**os.environ, **self.env}, stdout=self.log, stderr=subprocess.STDOUT)
-        try:
-            # Generous: a loaded CI machine can take a while to import and migrate.
-            wait_until_up(self.url + self.health_path, timeout_s=START_TIMEOUT_S)
-        except RuntimeError:
-            self.kill()
-            raise
-        return self
+        # Generous: a loaded machine can take a while to import and migrate; but a process
+        # that already exited will never answer, so stop waiting for it at once.
+        deadline = time.monotonic() + START_TIMEOUT_S
+        while time.monotonic() < deadline and self.proc.poll() is None:
+            try:
+                wait_until_up(self.url + self.health_path, timeout_s=2)
+                return self
+            except RuntimeError:
+                continue
+        self.kill()
+        tail = self.log_path.read_text(errors="replace")[-2000:]
+        raise RuntimeError(f"`chatbank serve` did not come up on {self.url}:\n{tail}")
 
     def kill(self) -> None:
         super().kill()
@@ -59,20 +67,26 @@ class PlatformProcess(ServerProcess):
 
 
 @pytest.fixture(scope="session")
-def platform(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PlatformProcess]:
-    data_dir = tmp_path_factory.mktemp("browser-platform")
+def platform() -> Iterator[PlatformProcess]:
+    # Not under pytest's basetemp: parallel pytest runs on the machine prune each other's.
+    data_dir = Path(tempfile.mkdtemp(prefix="chatbank-browser-"))
     port = free_port()
     server = PlatformProcess(
         ["serve", "--port", str(port)],
         {"CHATBANK_DATA_DIR": str(data_dir), "CHATBANK_PUBLIC_URL": f"http://127.0.0.1:{port}"},
-        port, data_dir / "server.log")
+        port, ARTIFACTS / "platform-server.log")
+    ARTIFACTS.mkdir(exist_ok=True)
+    server.log_path.write_bytes(b"")
     server.start()
     yield server
     server.stop()
+    shutil.rmtree(data_dir, ignore_errors=True)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
+    # Module scope: Playwright's sync API keeps an event loop running in this thread until it
+    # exits, and later modules' `asyncio.run()` calls would fail while it is open.
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=CHROMIUM, headless=True,
                                               args=CHROMIUM_ARGS)
