@@ -57,6 +57,22 @@ def test_unknown_card_kind_renders_as_a_safe_placeholder_and_no_payload_html_run
     apply_event(page, fake_card_event(conversation_id, last["seq"] + 3, alice.id, "contact", {
         "handle": "carol_c", "display_name": HOSTILE}))
 
+    apply_event(page, fake_card_event(conversation_id, last["seq"] + 4, alice.id, "payment", {
+        "payment_id": "pay_fake", "kind": "request", "status": "draft",
+        "amount": {"minor": 1250, "currency": "GBP", "display": "£12.50"}, "note": HOSTILE,
+        "payer": {"id": bob["id"], "name": "Bob Brown", "account": None},
+        "payee": {"id": alice.id, "name": "Alice Adams", "account": "••1234"},
+        "reason": None, "expires_at": None, "split_id": None, "updated_at": "2026-01-01"}))
+    apply_event(page, fake_card_event(conversation_id, last["seq"] + 5, alice.id,
+                                      "assistant.reply", {
+        "title": "Spending this week", "state": "info", "source": "From Westbank, just now",
+        "rows": [{"label": "Groceries", "value": "£42.10", "detail": HOSTILE}],
+        "chart": {"unit": "£", "bars": [{"label": "Mon", "value": 5}, {"label": "Tue", "value": 12},
+                                       {"label": HOSTILE, "value": 7}]},
+        "buttons": [{"label": "Show more", "reply": "show more", "style": "primary"}],
+        "links": [{"label": "Evil", "url": "javascript:window.__pwned=1"},
+                  {"label": "Privacy centre", "url": "/privacy"}]}))
+
     unsupported = page.locator("#messages .card-unsupported")
     expect(unsupported).to_have_count(1)
     expect(unsupported).to_contain_text("Unsupported card")
@@ -66,12 +82,21 @@ def test_unknown_card_kind_renders_as_a_safe_placeholder_and_no_payload_html_run
     expect(balance.locator(".card-amount")).to_contain_text("1,234.56")
     expect(balance.locator("dd")).to_have_text(HOSTILE)
     expect(page.locator('#messages .card[data-kind="contact"] .card-sub')).to_have_text("@carol_c")
+    payment = page.locator('#messages .card[data-kind="payment"]')
+    expect(payment.locator(".card-amount")).to_have_text("£12.50")
+    expect(payment.locator("dd").last).to_have_text(HOSTILE)
+    expect(payment.get_by_role("button")).to_have_text(["Pay", "Decline"])
+    reply = page.locator('#messages .card[data-kind="assistant.reply"]')
+    expect(reply.locator(".card-chart rect")).to_have_count(3)
+    expect(reply.locator(".row-detail")).to_have_text(HOSTILE)
+    expect(reply.locator("a")).to_have_count(1)
+    expect(reply.locator("a")).to_have_attribute("href", "/privacy")
     assert page.locator("img").count() == 0
     assert page.evaluate("window.__pwned") is None
     screenshot(page, "04-cards")
 
     page.get_by_role("button", name="Load older messages").click()
-    expect(page.locator("#messages .msg")).to_have_count(58)
+    expect(page.locator("#messages .msg")).to_have_count(60)
     expect(page.locator("#messages .msg-text").first).to_have_text("old 1")
     expect(page.get_by_role("button", name="Load older messages")).to_be_hidden()
 

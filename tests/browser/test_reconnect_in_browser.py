@@ -59,3 +59,17 @@ def test_page_shows_every_message_once_and_in_order_after_the_server_restarts(
     assert server_order.count("typed while offline") == 1
     assert [t for t in texts if t != "typed while offline"] == [
         "before the restart", "while away 1", "while away 2", "while away 3", "live 1", "live 2"]
+
+    # A reload resumes from the cursors kept in localStorage and still shows each message once.
+    key = f"chatbank.cursors.{bob['id']}"
+    read_cursor = f"JSON.parse(localStorage.getItem('{key}') || '{{}}')['{conversation_id}']"
+    for _ in range(50):  # cursors are written shortly after events arrive
+        if bob_page.evaluate(read_cursor) == max(seqs):
+            break
+        bob_page.wait_for_timeout(100)
+    assert bob_page.evaluate(read_cursor) == max(seqs)
+    bob_page.reload()
+    expect(bob_page.locator("#connection-status")).to_have_attribute("data-state", "online")
+    bob_page.locator("#conversation-list .conv-item", has_text="Alice Adams").click()
+    expect(bob_page.locator("#messages .msg")).to_have_count(7)
+    assert thread_state(bob_page) == (texts, seqs)

@@ -1,6 +1,7 @@
 // Entry point: session, layout, and the actions the views call.
 
 import { api, setCsrfToken } from "./api.js";
+import { ConversationLoader } from "./loader.js";
 import { Outbox } from "./outbox.js";
 import { ReceiptSender } from "./receipts.js";
 import { RealtimeSocket } from "./socket.js";
@@ -12,7 +13,6 @@ import { renderLogin } from "./views/login.js";
 import { Sidebar } from "./views/sidebar.js";
 import { Thread } from "./views/thread.js";
 
-const PREVIEW_FETCH_LIMIT = 30;
 const root = document.getElementById("app");
 
 class App {
@@ -27,6 +27,7 @@ class App {
     });
     this.outbox = new Outbox(this.store, this.socket);
     this.receipts = new ReceiptSender(this.store, this.socket);
+    this.loader = new ConversationLoader(this.store, (text) => this.toast(text));
     this.store.hooks = {
       unknownConversation: (id) => this.refreshConversation(id, true),
       membersChanged: (id) => this.refreshConversation(id),
@@ -44,6 +45,7 @@ class App {
       this.toasts);
     this.store.subscribe(() => this.render());
     document.addEventListener("visibilitychange", () => this.markReadIfVisible());
+    window.addEventListener("pagehide", () => this.store.saveCursors());
     window.addEventListener("focus", () => this.markReadIfVisible());
     document.addEventListener("keydown", (event) => {
       if (event.key === "Escape" && this.info.open && !document.querySelector("dialog[open]")) {
@@ -117,36 +119,8 @@ class App {
   }
 
   // ---- conversations -------------------------------------------------------------------
-  async refreshConversations() {
-    const { store } = this;
-    const body = await api.conversations();
-    const listed = new Set(body.conversations.map((c) => c.id));
-    for (const conversation of body.conversations) store.upsertConversation({ ...conversation, placeholder: false });
-    for (const id of [...store.conversations.keys()]) {
-      if (!listed.has(id) && !store.conversations.get(id).placeholder) store.dropConversation(id);
-    }
-    store.saveCursors();
-    const missing = body.conversations.filter((c) => !store.lastMessage(c.id) && c.last_seq > 1)
-      .slice(0, PREVIEW_FETCH_LIMIT);
-    await Promise.all(missing.map((c) => this.loadPreview(c.id)));
-  }
-
-  async loadPreview(id) {
-    try {
-      const body = await api.messages(id, null, 1);
-      this.store.addMessages(id, body.messages);
-    } catch { /* a preview is optional */ }
-  }
-
-  async refreshConversation(id, withPreview = false) {
-    try {
-      const body = await api.conversation(id);
-      this.store.upsertConversation({ ...body.conversation, placeholder: false });
-      if (withPreview && !this.store.lastMessage(id)) await this.loadPreview(id);
-    } catch (err) {
-      if (err.status === 404) this.store.dropConversation(id);
-    }
-  }
+  refreshConversations() { return this.loader.refreshAll(); }
+  refreshConversation(id, withPreview = false) { return this.loader.refreshOne(id, withPreview); }
 
   adoptConversation(conversation, open) {
     this.store.upsertConversation({ ...conversation, placeholder: false });
@@ -170,33 +144,8 @@ class App {
     this.store.changed();
   }
 
-  async loadHistory(id) {
-    const thread = this.store.thread(id);
-    try {
-      const body = await api.messages(id);
-      thread.historyLoaded = true;
-      thread.nextBeforeSeq = body.next_before_seq;
-      this.store.addMessages(id, body.messages);
-    } catch (err) {
-      this.toast(err.userMessage || err.message);
-    }
-  }
-
-  async loadOlder(id) {
-    const thread = this.store.thread(id);
-    if (thread.loadingOlder || thread.nextBeforeSeq === null) return;
-    thread.loadingOlder = true;
-    try {
-      const body = await api.messages(id, thread.nextBeforeSeq);
-      thread.nextBeforeSeq = body.next_before_seq;
-      this.store.addMessages(id, body.messages);
-    } catch (err) {
-      this.toast(err.userMessage || err.message);
-    } finally {
-      thread.loadingOlder = false;
-      this.store.changed();
-    }
-  }
+  loadHistory(id) { return this.loader.history(id); }
+  loadOlder(id) { return this.loader.older(id); }
 
   threadOnScreen(id) {
     return this.store.activeId === id && document.visibilityState === "visible";
@@ -264,6 +213,20 @@ class App {
     this.act(() => (mine ? api.unreact(message.id, emoji) : api.react(message.id, emoji)));
   }
 
+  /** Pay (off to the payer's bank to approve), decline or cancel; the card updates live. */
+  paymentAction(paymentId, verb) {
+    this.act(async () => {
+      if (verb !== "authorise") {
+        await api.paymentVerb(paymentId, verb === "decline" ? "decline" : "cancel");
+        return;
+      }
+      const body = await api.authorisePayment(paymentId);
+      if (typeof body.authorize_url === "string" && /^https?:\/\//.test(body.authorize_url)) {
+        location.assign(body.authorize_url);
+      }
+    });
+  }
+
   cardAction(message, action) {
     window.dispatchEvent(new CustomEvent("chatbank:card-action", {
       detail: { conversation_id: message.conversation_id, message_id: message.id, action },
@@ -291,6 +254,9 @@ async function boot() {
       window.__chatbank = { applyEvent: (frame) => app.store.applyEvent(frame), app };
     }
     app.start();
+    // The payment callback sends the browser back with `#/?payment_error=<code>` on failure.
+    const failed = new URLSearchParams(location.hash.replace(/^#\/?\??/, "")).get("payment_error");
+    if (failed) app.toast(`The payment did not go through (${failed.replace(/_/g, " ")}).`);
   };
   if (session) begin(session); else renderLogin(root, begin);
 }

@@ -15,6 +15,23 @@ function emptyThread() {
   };
 }
 
+/** A REST answer can be older than frames already applied: never move markers backwards. */
+function mergeNewest(merged, existing, incoming) {
+  const stale = (existing.last_seq || 0) > (incoming.last_seq || 0);
+  merged.last_seq = Math.max(existing.last_seq || 0, incoming.last_seq || 0);
+  if ((existing.last_activity_at || "") > (incoming.last_activity_at || "")) {
+    merged.last_activity_at = existing.last_activity_at;
+  }
+  if (stale) merged.unread = Math.max(existing.unread || 0, incoming.unread || 0);
+  merged.my_read_seq = Math.max(existing.my_read_seq || 0, incoming.my_read_seq || 0);
+  const before = new Map((existing.members || []).map((m) => [m.id, m]));
+  merged.members = (incoming.members || []).map((m) => {
+    const old = before.get(m.id);
+    return old ? { ...m, read_seq: Math.max(m.read_seq || 0, old.read_seq || 0),
+      delivered_seq: Math.max(m.delivered_seq || 0, old.delivered_seq || 0) } : m;
+  });
+}
+
 export class Store {
   constructor() {
     this.me = null;
@@ -67,13 +84,7 @@ export class Store {
   upsertConversation(conversation) {
     const existing = this.conversations.get(conversation.id);
     const merged = { ...existing, ...conversation };
-    if (existing) {
-      // A listing can be older than events already applied: never move backwards.
-      merged.last_seq = Math.max(existing.last_seq || 0, conversation.last_seq || 0);
-      if ((existing.last_activity_at || "") > (conversation.last_activity_at || "")) {
-        merged.last_activity_at = existing.last_activity_at;
-      }
-    }
+    if (existing) mergeNewest(merged, existing, conversation);
     this.conversations.set(conversation.id, merged);
     this.cursorBook.start(conversation.id, conversation.last_seq);
     if (this.activeId === conversation.id) this.conversations.get(conversation.id).unread = 0;
@@ -184,7 +195,10 @@ export class Store {
       case "message.new":
         this.addMessages(conversation.id, [p]);
         if (p.sender_id !== this.me.id) {
-          if (this.activeId !== conversation.id) conversation.unread = (conversation.unread || 0) + 1;
+          // A replay after a resume can bring messages already read (e.g. on another device).
+          if (this.activeId !== conversation.id && frame.seq > (conversation.my_read_seq || 0)) {
+            conversation.unread = (conversation.unread || 0) + 1;
+          }
           this.typing.get(conversation.id)?.delete(p.sender_id);
           this.hooks.messageFromOthers(conversation.id, frame.seq);
         }

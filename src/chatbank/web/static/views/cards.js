@@ -2,11 +2,13 @@
 // Payloads are untrusted: everything is rendered as text, never as HTML, and no URL from a
 // payload is ever followed.
 
+import { assistantCard } from "./assistant_card.js";
 import { avatar, h, initialsOf } from "./dom.js";
+import { paymentCard } from "./payment_card.js";
 
 /** Kinds drawn by the generic renderer (title, amount, status, rows, buttons, note). */
 export const GENERIC_KINDS = new Set([
-  "balance", "balances", "payment", "payment_request", "split", "transactions", "transaction",
+  "balance", "balances", "payment_request", "split", "transactions", "transaction",
   "spending", "bill", "card_status", "bank_link", "consent", "confirmation", "receipt",
 ]);
 
@@ -19,11 +21,17 @@ function str(value, max = 200) {
   return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }
 
-/** Render a card; `onAction(action)` is called when a card button is pressed. */
-export function renderCard(card, { onAction, onOpenContact } = {}) {
+/**
+ * Render a card. ctx: {meId, onAction(action), onOpenContact(handle), onReply(text),
+ * onPaymentAction(paymentId, verb)}.
+ */
+export function renderCard(card, ctx = {}) {
+  const { onAction, onOpenContact } = ctx;
   if (!card || typeof card !== "object" || typeof card.kind !== "string") return unsupported("");
   const payload = card.payload && typeof card.payload === "object" ? card.payload : {};
   if (card.kind === "contact") return contactCard(payload, onOpenContact);
+  if (card.kind === "payment") return paymentCard(payload, ctx);
+  if (card.kind === "assistant.reply") return assistantCard(payload, ctx);
   if (GENERIC_KINDS.has(card.kind)) return genericCard(card.kind, payload, onAction);
   return unsupported(card.kind);
 }

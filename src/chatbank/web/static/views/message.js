@@ -36,8 +36,11 @@ export function renderMessage(message, ctx) {
     body.push(h("div", { class: "msg-text deleted-text" }, "This message was deleted"));
   } else if (message.card) {
     body.push(renderCard(message.card, {
+      meId: app.store.me.id,
       onAction: (action) => app.cardAction(message, action),
       onOpenContact: (handle) => app.openDirectByHandle(handle),
+      onReply: (text) => text && app.sendText(message.conversation_id, text, null),
+      onPaymentAction: (paymentId, verb) => app.paymentAction(paymentId, verb),
     }));
     if (message.text) body.push(h("div", { class: "msg-text" }, message.text));
   } else {
