@@ -48,6 +48,7 @@ from chatbank.payments import (
 )
 from chatbank.payments.adapters.chat import MessengerChat
 from chatbank.payments.cards import PAYMENT_CARD_KIND, PAYMENT_CARD_SCHEMA
+from chatbank.payments.model import PaymentLimits
 from chatbank.payments.transactions import PaymentStore
 from chatbank.privacy.audit_log import AuditLog
 from chatbank.privacy.centre import PrivacyCentre
@@ -182,7 +183,8 @@ async def build_payments(settings: Settings, engine: AsyncEngine, messenger: Mes
     store = PaymentStore(engine)
     chat = MessengerChat(MessengerStore(engine), messenger.messages)
     receiving = ReceivingAccounts(store, links, gateway, vault, clock)
-    payments = Payments(store, chat, receiving, audit, clock)
+    limits = PaymentLimits(settings.payment_limit_minor, settings.payment_daily_limit_minor)
+    payments = Payments(store, chat, receiving, audit, clock, limits)
     execution = PaymentExecution(payments, store, pisp, links, vault)
     tracker = PaymentTracker(execution, store)
     await tracker.resume()

@@ -35,6 +35,8 @@ class Settings(BaseSettings):
     instance_name: str = "platform-1"
     banks: str | None = None  # JSON list of bank directory entries (see connect.directory)
     assistant_handle: str = "assistant"
+    payment_limit_minor: int = Field(default=100_000, gt=0)  # one payment between people
+    payment_daily_limit_minor: int = Field(default=250_000, gt=0)  # per payer per UTC day
 
     @model_validator(mode="after")
     def _refuse_default_secrets_in_production(self) -> Settings:

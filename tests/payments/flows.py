@@ -40,12 +40,12 @@ def authorise_at_bank(stack: Stack, user: PlatformUser, payment_id: str, login: 
     return answer_payment(stack, started.json()["authorize_url"], login, decision)
 
 
-def answer_payment(stack: Stack, url: str, login: str,
-                   decision: str = "approve") -> dict[str, str]:
+def answer_payment(stack: Stack, url: str, login: str, decision: str = "approve",
+                   accounts: list[str] | None = None) -> dict[str, str]:
     query = parse_qs(urlparse(url).query)
     bank_url = f"{urlparse(url).scheme}://{urlparse(url).netloc}"
     return customer_journey(bank_url, query["client_id"][0], query["request_uri"][0], login,
-                            decision, None,
+                            decision, accounts,
                             redirect_uri=f"{stack.platform_url}/payments/callback")
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from tests.payments.flows import (
-    answer_payment,
     authorise_at_bank,
     card_of,
     direct_chat,
@@ -68,22 +67,3 @@ def test_refusing_at_the_bank_leaves_a_draft_and_moves_no_money(
     assert "status=draft" in landed.headers["location"]
     assert payment(alice, pay["id"])["reason"] == "You said no at the bank."
     assert total_available(stack, "alice") == before
-
-
-def test_insufficient_funds_are_reported_before_the_payment_is_sent(
-        stack: Stack, new_user: NewUser) -> None:
-    alice, bob = new_user("Alice Adams"), new_user("Bob Brown")
-    ready_to_receive(stack, alice, "alice")
-    chat = direct_chat(bob, alice)
-    before = total_available(stack, "bob")
-    pay = bob.post("/api/v1/payments", {"conversation_id": chat, "payee_id": alice.user["id"],
-                                        "amount": "999.99"}).json()["payment"]
-    started = bob.post(f"/api/v1/payments/{pay['id']}/authorise", {}).json()
-    landed = land(bob, answer_payment(stack, started["authorize_url"], "bob"))
-    location = landed.headers["location"]
-    if "status=rejected" in location:  # the seeded account cannot cover it
-        assert "enough money" in payment(bob, pay["id"])["reason"]
-        assert total_available(stack, "bob") == before
-    else:
-        assert "status=completed" in location
-        assert total_available(stack, "bob") == before - 99999

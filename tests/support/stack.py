@@ -46,8 +46,8 @@ def register_platform_at(bank: RunningBank, callback_url: str,
 
 
 @contextmanager
-def running_stack(data_dir: Path, bank_names: tuple[str, ...] = ("Northbank",)
-                  ) -> Iterator[Stack]:
+def running_stack(data_dir: Path, bank_names: tuple[str, ...] = ("Northbank",),
+                  **platform_overrides: object) -> Iterator[Stack]:
     with ExitStack() as stack:
         banks = {}
         for index, name in enumerate(bank_names):
@@ -56,7 +56,7 @@ def running_stack(data_dir: Path, bank_names: tuple[str, ...] = ("Northbank",)
                                                     sort_code_prefix=str(20 + index * 10)))
             banks[bank.settings.slug] = bank
         (data_dir / "platform").mkdir(parents=True, exist_ok=True)
-        probe = platform_settings(data_dir / "platform")
+        probe = platform_settings(data_dir / "platform", **platform_overrides)
         callback = f"{probe.public_url}/connect/callback"
         signer = RequestSigner.load_or_create(probe.data_dir / PLATFORM_SIGNING_KEY_FILE)
         entries = [register_platform_at(bank, callback, f"{probe.public_url}/payments/callback",
