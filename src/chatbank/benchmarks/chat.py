@@ -57,6 +57,9 @@ def _run_load_generator(target: str, base_url: str, server_pid: int, config: Cha
         out = proc.stdout.read() if proc.poll() is not None else b""
     finally:
         stop(proc)
+        for pipe in (proc.stdin, proc.stdout):
+            if pipe is not None:
+                pipe.close()
     if proc.returncode != 0:
         raise RuntimeError(f"the load generator for {target} failed:\n{log_tail(log)}")
     result: dict[str, Any] = json.loads(out)
