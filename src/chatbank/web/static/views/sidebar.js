@@ -4,6 +4,19 @@ import { avatar, fill, h, icon, initialsOf, listTime } from "./dom.js";
 
 const STATUS_TEXT = { online: "Connected", connecting: "Connecting…", offline: "Offline — reconnecting" };
 
+/** One line for a card in the conversation list (payload fields are untrusted text). */
+function cardPreview(card) {
+  const p = card.payload && typeof card.payload === "object" ? card.payload : {};
+  const str = (v) => (typeof v === "string" ? v.slice(0, 80) : "");
+  if (card.kind === "contact") return `👤 ${str(p.display_name) || str(p.handle) || "Contact"}`;
+  if (card.kind === "payment") {
+    const amount = p.amount && typeof p.amount === "object" ? str(p.amount.display) : "";
+    return `💷 ${amount} ${p.kind === "request" ? "request" : "payment"}`.replace("  ", " ");
+  }
+  if (card.kind === "assistant.reply") return str(p.title) || "Assistant";
+  return "📄 Card";
+}
+
 export class Sidebar {
   constructor(app) {
     this.app = app;
@@ -83,7 +96,7 @@ export class Sidebar {
     const mine = last.sender_id === store.me.id;
     let text;
     if (last.deleted) text = "Message deleted";
-    else if (last.card) text = last.card.kind === "contact" ? "👤 Contact" : "📄 Card";
+    else if (last.card) text = cardPreview(last.card);
     else text = last.text || "";
     if (mine) return `You: ${text}`;
     if (conversation.kind === "group") {
