@@ -8,11 +8,16 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
+import signal
 import sqlite3
+import subprocess
+import sys
 import time
 from collections.abc import Callable
 from contextlib import closing
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +32,7 @@ from chatbank.scheme.app import create_scheme_app
 from chatbank.scheme.protocol import API_PREFIX, scheme_payment_id, sign_request
 from chatbank.scheme.settings import Participant, SchemeSettings
 from tests.contract.banks import RunningBank
-from tests.support.servers import ServerProcess, ServerThread, free_port
+from tests.support.servers import ServerThread, free_port, wait_until_up
 
 HOLD_TIMEOUT_S = 8  # the scheme delivers for the first half, the payer posts in the second
 FAST_BANK = {"scheme_poll_s": 0.1, "outbound_hold_timeout_s": HOLD_TIMEOUT_S}
@@ -49,6 +54,36 @@ def wait_for(check: Callable[[], bool], timeout_s: float = 10.0, what: str = "")
             return
         time.sleep(0.05)
     raise AssertionError(f"timed out waiting for {what or check}")
+
+
+class SchemeProcess:
+    """`python -m chatbank.scheme` in a child process that the test can SIGKILL."""
+
+    def __init__(self, env: dict[str, str], url: str, log_path: Path) -> None:
+        self.env, self.url, self.log_path = env, url, log_path
+        self.proc: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> SchemeProcess:
+        with self.log_path.open("ab") as log:
+            self.proc = subprocess.Popen([sys.executable, "-m", "chatbank.scheme"],
+                                         env={**os.environ, **self.env}, stdout=log,
+                                         stderr=subprocess.STDOUT)
+        wait_until_up(self.url + "/healthz", timeout_s=90)
+        return self
+
+    def kill(self) -> None:
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGKILL)
+        if self.proc is not None:
+            self.proc.wait(timeout=10)
+
+    def stop(self) -> None:
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.kill()
 
 
 @dataclass
@@ -92,7 +127,8 @@ class Member:
                                   "FROM ledger_accounts WHERE currency = 'GBP'")[0][0])
 
     def hold(self, login: str, payee: Any, amount_minor: int, key: str,
-             account_number: str | None = None) -> TransferOutcome:
+             account_number: str | None = None,
+             timeout_s: int = HOLD_TIMEOUT_S) -> TransferOutcome:
         """A payment to another bank's customer, made straight in this bank's books."""
         payer = self.customer_account(login)
         request = DomesticTransferRequest(
@@ -102,7 +138,7 @@ class Member:
         async def run() -> TransferOutcome:
             engine = create_bank_engine(self.db)
             try:
-                books = BankBooks(engine, outbound_timeout_s=HOLD_TIMEOUT_S)
+                books = BankBooks(engine, outbound_timeout_s=timeout_s)
                 return await books.domestic_transfer(payer.customer_id, request)
             finally:
                 await engine.dispose()
@@ -120,7 +156,7 @@ class Clearing:
     north: Member
     east: Member
     scheme_settings: SchemeSettings
-    scheme: ServerThread | ServerProcess | None = None
+    scheme: ServerThread | SchemeProcess | None = None
     log_path: Path = field(init=False)
 
     def __post_init__(self) -> None:
@@ -134,17 +170,15 @@ class Clearing:
         self.scheme = ServerThread(create_scheme_app(self.scheme_settings),
                                    port=self.scheme_settings.port).start()
 
-    def start_scheme_process(self) -> ServerProcess:
-        """The scheme as `chatbank scheme serve` in its own process (killable)."""
-        members = self.root / "members.json"
-        members.write_text(json.dumps([p.model_dump() for p in
-                                       self.scheme_settings.participants]))
+    def start_scheme_process(self) -> SchemeProcess:
+        """The scheme as `python -m chatbank.scheme` in its own process (killable)."""
         s = self.scheme_settings
-        process = ServerProcess(
-            ["scheme", "serve", "--port", str(s.port), "--data-dir", str(s.data_dir),
-             "--participants-file", str(members)],
-            {"CHATBANK_SCHEME_TICK_S": "0.1", "CHATBANK_SCHEME_RETRY_BASE_S": "0.1",
-             "CHATBANK_SCHEME_RETRY_MAX_S": "0.5"}, s.port, self.log_path).start()
+        process = SchemeProcess({
+            "CHATBANK_SCHEME_PORT": str(s.port), "CHATBANK_SCHEME_DATA_DIR": str(s.data_dir),
+            "CHATBANK_SCHEME_PARTICIPANTS": json.dumps(
+                [p.model_dump() for p in s.participants]),
+            "CHATBANK_SCHEME_TICK_S": "0.1", "CHATBANK_SCHEME_RETRY_BASE_S": "0.1",
+            "CHATBANK_SCHEME_RETRY_MAX_S": "0.5"}, s.base_url, self.log_path).start()
         self.scheme = process
         return process
 
@@ -173,7 +207,18 @@ class Clearing:
         return httpx.request(method, url + path, content=raw, timeout=10.0,
                              headers={**headers, "content-type": "application/json"})
 
-    def submit_as_north(self, body: dict[str, Any]) -> httpx.Response:
+    def submit_as_north(self, held: TransferOutcome, payee: Any,
+                        expires_in_s: float) -> httpx.Response:
+        """What Northbank's relay would send for `held`, sent by the test itself."""
+        expires = datetime.now(UTC) + timedelta(seconds=expires_in_s)
+        return self.submit_body_as_north({
+            "transfer_id": held.transfer_id, "amount_minor": held.amount_minor,
+            "currency": "GBP", "creditor_sort_code": payee.sort_code,
+            "creditor_account_number": payee.account_number, "creditor_name": "Bob",
+            "debtor_name": "Alice", "reference": "scheme test",
+            "hold_expires_at": expires.isoformat()})
+
+    def submit_body_as_north(self, body: dict[str, Any]) -> httpx.Response:
         return self.signed(self.north, "POST", self.scheme_url, f"{API_PREFIX}/payments", body,
                            self.north.settings.scheme_member_id)
 
