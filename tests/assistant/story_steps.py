@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from tests.support.linking import PlatformUser, ask, assistant_chat
+from tests.support.linking import PlatformUser, ask, assistant_chat, link_bank
+from tests.support.stack import Stack
 
 ANSWER_PURPOSE = "to answer"
 INSIGHTS_PURPOSE = "to work out your spending summary"
@@ -77,3 +79,12 @@ def pounds(text: str) -> int:
     digits = text.lstrip("+-").lstrip("£").replace(",", "")
     whole, _, pence = digits.partition(".")
     return sign * (int(whole) * 100 + int((pence + "00")[:2]))
+
+
+def linked_chat(stack: Stack, purposes: tuple[str, ...] = ("answer_account_questions",)
+                ) -> Iterator[Chat]:
+    """A new user linked to Alice at Northbank for `purposes`, chatting with the assistant."""
+    user = PlatformUser.sign_up(stack.platform_url)
+    link_bank(stack, user, purposes=purposes)
+    yield Chat.open(user)
+    user.http.close()

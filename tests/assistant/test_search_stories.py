@@ -7,8 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from tests.assistant.story_steps import Chat, assert_read, assert_sourced, pounds, rows
-from tests.support.linking import PlatformUser, link_bank
+from tests.assistant.story_steps import Chat, assert_read, assert_sourced, linked_chat, pounds, rows
 from tests.support.stack import Stack
 
 GROCERS = {"Tesco", "Sainsbury's", "Waitrose", "Lidl", "Aldi", "Co-op Food", "M&S Food"}
@@ -17,10 +16,7 @@ GROCERS = {"Tesco", "Sainsbury's", "Waitrose", "Lidl", "Aldi", "Co-op Food", "M&
 @pytest.fixture(scope="module")
 def chat(stack: Stack) -> Iterator[Chat]:
     """Alice at Northbank, linked once for every story of this module."""
-    user = PlatformUser.sign_up(stack.platform_url)
-    link_bank(stack, user)
-    yield Chat.open(user)
-    user.http.close()
+    yield from linked_chat(stack)
 
 
 @pytest.fixture
@@ -158,3 +154,11 @@ def test_switching_mid_choice_answers_then_asks_again(fresh: Chat) -> None:
     assert_sourced(balance)
     assert asked_again["title"] == "Which one did you mean?"
     assert fresh.card("Amazon.co.uk")["title"] == "Transactions at Amazon.co.uk"
+
+
+def test_a_short_request_of_another_kind_is_not_taken_for_a_merchant(fresh: Chat) -> None:
+    fresh.card("show my Tesco transactions")
+    shown = fresh.card("upcoming payments")
+    assert "Upcoming" not in shown["title"] + shown.get("subtitle", "")
+    assert shown["title"] == "Could you ask that as a full question?"
+    assert fresh.card("hello")["title"].startswith("Hi!")

@@ -12,18 +12,11 @@ from tests.assistant.story_steps import (
     Chat,
     assert_read,
     assert_sourced,
+    linked_chat,
     pounds,
     rows,
 )
-from tests.support.linking import PlatformUser, link_bank
 from tests.support.stack import Stack
-
-
-def linked_chat(stack: Stack, purposes: tuple[str, ...]) -> Iterator[Chat]:
-    user = PlatformUser.sign_up(stack.platform_url)
-    link_bank(stack, user, purposes=purposes)
-    yield Chat.open(user)
-    user.http.close()
 
 
 @pytest.fixture(scope="module")

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from tests.assistant.story_steps import Chat, assert_read, assert_sourced, pounds, rows
+from tests.assistant.story_steps import Chat, assert_read, assert_sourced, linked_chat, pounds, rows
 from tests.support.linking import PlatformUser, link_bank
 from tests.support.stack import Stack
 
@@ -16,10 +16,7 @@ NewUser = Callable[..., PlatformUser]
 
 @pytest.fixture(scope="module")
 def linked(stack: Stack) -> Iterator[Chat]:
-    user = PlatformUser.sign_up(stack.platform_url)
-    link_bank(stack, user)
-    yield Chat.open(user)
-    user.http.close()
+    yield from linked_chat(stack)
 
 
 @pytest.fixture

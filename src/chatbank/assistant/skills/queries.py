@@ -126,6 +126,18 @@ def is_fresh_question(turn: Turn, intent: str) -> bool:
             and len(turn.text.split()) > 2 and not _CORRECTION.match(turn.text))
 
 
+def refines(turn: Turn, change: Change, intent: str) -> bool:
+    """Whether a message sent after an answer changes that answer's question.
+
+    A confident request of another kind ("upcoming payments") is not a merchant name.
+    """
+    if change.empty:
+        return False
+    other = (turn.parse.intent not in (intent, "deny", "affirm", "out_of_scope")
+             and turn.parse.confidence >= FRESH_CONFIDENCE)
+    return not (other and (change.window, change.amount, change.category) == (None,) * 3)
+
+
 def refined(query: Query, change: Change) -> Query:
     """`query` with what `change` mentions replaced (merchant words are matched later)."""
     if change.window is not None:

@@ -23,10 +23,16 @@ from chatbank.assistant.skills.queries import (
     is_fresh_question,
     merchants_seen,
     refined,
+    refines,
     with_merchant,
 )
 from chatbank.assistant.skills.sources import note_failures, refusal_card, source_line
-from chatbank.assistant.skills.transactions import pass_on, read_transactions, unanswered_card
+from chatbank.assistant.skills.transactions import (
+    pass_on,
+    read_transactions,
+    sum_by_currency,
+    unanswered_card,
+)
 from chatbank.connect.gateway import DataGateway, GatewayResult
 from chatbank.connect.views import TransactionView
 from chatbank.core.errors import ChatbankError
@@ -82,7 +88,7 @@ class SpendingSummary:
         if form.awaiting is not None and not turn.text:
             return Outcome()
         change = change_in(turn)
-        if form.awaiting == REFINE and change.empty and not fresh:
+        if form.awaiting == REFINE and not fresh and not refines(turn, change, INTENT):
             return await pass_on(turn)
         query = refined(query, change)
         window = query.window or last_days(turn.today)
@@ -138,8 +144,5 @@ def summary_card(query: Query, window: Window, out: list[TransactionView]) -> Re
 
 
 def _sum(amounts: list[Money]) -> str:
-    by_currency: dict[str, Money] = {}
-    for money in amounts:
-        by_currency[money.currency] = by_currency.get(money.currency,
-                                                      Money(0, money.currency)) + money
-    return ", ".join(format_money(m) for m in by_currency.values()) or format_money(Money(0, "GBP"))
+    sums = sum_by_currency(amounts) or [Money(0, "GBP")]
+    return ", ".join(format_money(m) for m in sums)

@@ -8,12 +8,13 @@ week", "what about Sainsbury's?").
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import replace
 
 from chatbank.assistant.cards import ReplyCard
 from chatbank.assistant.dialogue.state import Form
 from chatbank.assistant.skills.base import Outcome, Turn
-from chatbank.assistant.skills.conversation import SmallTalk
+from chatbank.assistant.skills.conversation import SmallTalk, help_card
 from chatbank.assistant.skills.periods import Window, last_days, wider
 from chatbank.assistant.skills.queries import (
     MERCHANT,
@@ -24,10 +25,11 @@ from chatbank.assistant.skills.queries import (
     merchants_seen,
     pick_option,
     refined,
+    refines,
     with_merchant,
 )
 from chatbank.assistant.skills.sources import note_failures, refusal_card, source_line
-from chatbank.assistant.skills.support import SupportAnswers
+from chatbank.assistant.skills.support import SupportAnswers, support_answers
 from chatbank.connect.gateway import DataGateway, GatewayResult
 from chatbank.connect.views import TransactionView, transactions_of
 from chatbank.core.errors import ChatbankError
@@ -53,7 +55,10 @@ async def pass_on(turn: Turn) -> Outcome:
     form = Form(turn.parse.intent)
     if turn.parse.intent in SmallTalk.intents:
         return await SmallTalk().run(turn, form, False)
-    return await SupportAnswers().run(turn, form, False)
+    if turn.parse.intent in support_answers():
+        return await SupportAnswers().run(turn, form, False)
+    return Outcome.show(help_card("Could you ask that as a full question?",
+                                 "For example:"))
 
 
 def unanswered_card(result: GatewayResult, turn: Turn) -> ReplyCard | None:
@@ -73,12 +78,11 @@ def unanswered_card(result: GatewayResult, turn: Turn) -> ReplyCard | None:
     return card
 
 
-def totals(items: list[TransactionView]) -> list[Money]:
-    """Signed sum per currency."""
+def sum_by_currency(amounts: Iterable[Money]) -> list[Money]:
+    """Exact sums, one per currency, in order of first appearance."""
     sums: dict[str, Money] = {}
-    for t in items:
-        sums[t.amount.currency] = sums.get(t.amount.currency, Money(0, t.amount.currency)) \
-            + t.amount
+    for money in amounts:
+        sums[money.currency] = sums.get(money.currency, Money(0, money.currency)) + money
     return list(sums.values())
 
 
@@ -103,7 +107,7 @@ class SearchTransactions:
             picked = pick_option(query, turn.text)
             return self._choose(query) if picked is None else await self._answer(turn, picked)
         change = change_in(turn)
-        if form.awaiting == REFINE and change.empty:
+        if form.awaiting == REFINE and not refines(turn, change, INTENT):
             return await pass_on(turn)
         query = refined(query, change)
         return await self._answer(turn, query, change.merchant_words)
@@ -162,7 +166,7 @@ def results_card(query: Query, window: Window, shown: list[TransactionView]) -> 
     for t in shown[:MAX_ROWS]:
         card.row(f"{t.booked_at:%d %b} · {t.merchant or t.description}", signed(t.amount),
                  t.account.label + (" · pending" if t.status == "Pending" else ""))
-    card.row("Total", ", ".join(signed(m) for m in totals(shown)))
+    card.row("Total", ", ".join(signed(m) for m in sum_by_currency(t.amount for t in shown)))
     return card
 
 

@@ -16,7 +16,7 @@ from chatbank.assistant.dialogue.state import Form
 from chatbank.assistant.skills.base import Outcome, Turn
 from chatbank.assistant.skills.periods import Window, ahead
 from chatbank.assistant.skills.sources import note_failures, refusal_card, source_line
-from chatbank.assistant.skills.transactions import unanswered_card
+from chatbank.assistant.skills.transactions import sum_by_currency, unanswered_card
 from chatbank.connect.gateway import DataGateway, GatewayResult
 from chatbank.connect.views import accounts_of
 from chatbank.core.errors import ChatbankError
@@ -136,12 +136,9 @@ def upcoming_card(due: list[Upcoming], window: Window, result: GatewayResult,
     for item in due:
         card.row(f"{item.due:%a %d %b} · {item.payee}", format_money(item.amount),
                  f"{item.kind} · {item.account}")
-    sums: dict[str, Money] = {}
-    for item in due:
-        sums[item.amount.currency] = sums.get(item.amount.currency,
-                                              Money(0, item.amount.currency)) + item.amount
     if due:
-        card.row("Total", ", ".join(format_money(m) for m in sums.values()))
+        card.row("Total", ", ".join(format_money(m) for m in sum_by_currency(
+            item.amount for item in due)))
     card.source = source_line(result, turn.now)
     note_failures(card, result)
     return card
