@@ -20,7 +20,6 @@ from tests.payments.flows import (
     card_of,
     direct_chat,
     land,
-    ready_to_receive,
 )
 from tests.support.linking import PlatformUser, link_bank
 from tests.support.stack import Stack, running_stack
