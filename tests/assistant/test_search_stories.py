@@ -121,7 +121,7 @@ def test_a_filter_that_matches_nothing_is_an_empty_answer_not_an_error(fresh: Ch
 
 
 def test_an_ambiguous_merchant_is_offered_as_a_choice(fresh: Chat) -> None:
-    question = fresh.card("show my Amazon transactions this year")
+    question = fresh.card("show my Amazon transactions in the last 6 months")
     assert question["title"] == "Which one did you mean?"
     labels = [b["label"] for b in question["buttons"]]
     assert {"Amazon Prime", "Amazon.co.uk"} <= set(labels)
@@ -132,14 +132,14 @@ def test_an_ambiguous_merchant_is_offered_as_a_choice(fresh: Chat) -> None:
 
 
 def test_all_of_them_answers_for_every_close_merchant(fresh: Chat) -> None:
-    fresh.card("show my Amazon transactions this year")
+    fresh.card("show my Amazon transactions in the last 6 months")
     shown = fresh.card("all of them")
     names = {label.split(" · ", 1)[1] for label, _ in table(shown)}
     assert names <= {"Amazon Prime", "Amazon.co.uk"} and "Amazon Prime" in shown["title"]
 
 
 def test_cancel_mid_choice_drops_the_question(fresh: Chat) -> None:
-    fresh.card("show my Amazon transactions this year")
+    fresh.card("show my Amazon transactions in the last 6 months")
     (cancelled,) = fresh.replies("cancel")
     assert "cancelled" in cancelled["text"].lower()
     shown = fresh.card("Amazon Prime")
@@ -147,7 +147,7 @@ def test_cancel_mid_choice_drops_the_question(fresh: Chat) -> None:
 
 
 def test_switching_mid_choice_answers_then_asks_again(fresh: Chat) -> None:
-    fresh.card("show my Amazon transactions this year")
+    fresh.card("show my Amazon transactions in the last 6 months")
     replies = fresh.replies("how much money do I have?")
     assert len(replies) == 2
     balance, asked_again = (r["card"]["payload"] for r in replies)
