@@ -13,6 +13,8 @@ from chatbank.bank.app import build_runtime, create_bank_app, load_signing_key
 from chatbank.bank.db import create_bank_engine, upgrade_bank_database
 from chatbank.bank.seed import SANDBOX_PASSWORD, seed_bank
 from chatbank.bank.settings import BankSettings
+from chatbank.bootstrap import PLATFORM_SIGNING_KEY_FILE
+from chatbank.connect.signing import RequestSigner
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,16 +56,22 @@ async def _platform_client(settings: BankSettings, callback_url: str) -> dict[st
     """The platform's client id/secret at this bank, registered on first start and kept."""
     path = settings.data_dir / f"{settings.slug}-platform-client.json"
     saved = await asyncio.to_thread(_read_json, path)
-    if saved and saved.get("callback_url") == callback_url:
+    # Payments: the platform signs PISP requests with this key (its public JWK is registered).
+    signer = await asyncio.to_thread(RequestSigner.load_or_create,
+                                     settings.data_dir.parent / PLATFORM_SIGNING_KEY_FILE)
+    if (saved and saved.get("callback_url") == callback_url
+            and saved.get("kid") == signer.jwk["kid"]):
         return {"client_id": saved["client_id"], "client_secret": saved["client_secret"]}
     runtime = build_runtime(settings, load_signing_key(settings))
+    payments_callback = callback_url.replace("/connect/callback", "/payments/callback")
     try:
-        client, secret = await runtime.clients.register("chatbank", [callback_url])
+        client, secret = await runtime.clients.register(
+            "chatbank", [callback_url, payments_callback], jwks=[signer.jwk])
     finally:
         await runtime.engine.dispose()
     assert secret is not None
     record = {"client_id": client.client_id, "client_secret": secret,
-              "callback_url": callback_url}
+              "callback_url": callback_url, "kid": signer.jwk["kid"]}
     await asyncio.to_thread(path.write_text, json.dumps(record))
     await asyncio.to_thread(path.chmod, 0o600)
     return {"client_id": client.client_id, "client_secret": secret}
