@@ -13,9 +13,11 @@ from rich.table import Table
 
 from chatbank.bootstrap import build_platform
 from chatbank.cli.demo_banks import BANK_PASSWORD, DEMO_BANKS, bank_app, bank_settings, prepare_bank
+from chatbank.cli.demo_scheme import join_scheme
 from chatbank.config import Settings
 from chatbank.core.errors import Conflict
 from chatbank.db.migrate import upgrade_to_head
+from chatbank.scheme.app import create_scheme_app
 from chatbank.web.app import WEBSOCKET_SERVER_OPTIONS, create_app
 
 DEMO_PASSWORD = "correct-horse-battery"  # noqa: S105 - published demo login
@@ -61,6 +63,8 @@ async def run_demo(port: int, data_dir: Path, seed: bool, console: Console) -> N
     callback = f"http://127.0.0.1:{port}/connect/callback"
     bank_configs = [bank_settings(bank, port + 1 + i, data_dir) for i, bank in
                     enumerate(DEMO_BANKS)]
+    bank_configs, scheme = join_scheme(DEMO_BANKS, bank_configs, data_dir,
+                                       port + 1 + len(DEMO_BANKS))
     entries = [await prepare_bank(bank, cfg, callback) for bank, cfg in
                zip(DEMO_BANKS, bank_configs, strict=True)]
     settings = Settings(data_dir=data_dir, public_url=f"http://127.0.0.1:{port}",
@@ -69,6 +73,8 @@ async def run_demo(port: int, data_dir: Path, seed: bool, console: Console) -> N
     if seed:
         await seed_demo_users(settings)
     servers = [_server(create_app(settings), port)] + [
-        _server(bank_app(cfg), cfg.port) for cfg in bank_configs]
+        _server(bank_app(cfg), cfg.port) for cfg in bank_configs] + [
+        _server(create_scheme_app(scheme), scheme.port)]
     _print_logins(console, port, entries)
+    console.print(f"  Interbank scheme: {scheme.base_url}/  (banks pay each other through it)")
     await asyncio.gather(*(server.serve() for server in servers))
