@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from chatbank.assistant.nlu import find_amounts, parse_amount
@@ -72,6 +72,7 @@ def test_plain_numbers_that_are_not_money_are_ignored() -> None:
     assert find_amounts("I visited 5 times in 3 days on 4 May") == []
 
 
+@settings(max_examples=60, deadline=None)
 @given(minor=st.integers(min_value=0, max_value=10**11),
        symbol=st.sampled_from([("£", "GBP"), ("$", "USD"), ("€", "EUR")]),
        grouped=st.booleans())
@@ -82,6 +83,7 @@ def test_symbol_amounts_round_trip(minor: int, symbol: tuple[str, str], grouped:
     assert [a.money for a in found] == [Money(minor, symbol[1])]
 
 
+@settings(max_examples=60, deadline=None)
 @given(units=st.integers(min_value=1, max_value=10**9),
        word=st.sampled_from([("pounds", "GBP"), ("euros", "EUR"), ("USD", "USD"), ("quid", "GBP")]))
 def test_whole_amounts_with_a_currency_word_round_trip(units: int, word: tuple[str, str]) -> None:
@@ -90,6 +92,7 @@ def test_whole_amounts_with_a_currency_word_round_trip(units: int, word: tuple[s
     assert found.money == Money(units * 100, word[1])
 
 
+@settings(max_examples=60, deadline=None)
 @given(st.integers(min_value=1, max_value=999_999))
 def test_amounts_in_words_parse(units: int) -> None:
     found = parse_amount(f"give her {in_words(units)} pounds")
@@ -97,6 +100,7 @@ def test_amounts_in_words_parse(units: int) -> None:
     assert found.money == Money(units * 100, "GBP")
 
 
+@settings(max_examples=60, deadline=None)
 @given(st.text(max_size=60))
 def test_arbitrary_text_never_crashes(text: str) -> None:
     try:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from chatbank.assistant.nlu import find_account, find_card, find_category
@@ -45,6 +45,7 @@ def test_card_hints(text: str, card: str | None) -> None:
     assert find_card(text) == card
 
 
+@settings(max_examples=60, deadline=None)
 @given(st.sampled_from(sorted(CATEGORIES)), st.text(alphabet=" abc", max_size=10))
 def test_every_category_is_found_by_its_own_name(name: str, noise: str) -> None:
     text = f"{noise} spent on {name.replace('_', ' ')} {noise}"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from chatbank.assistant.nlu import find_name, match_name
@@ -45,6 +45,7 @@ def test_accents_and_case_do_not_matter() -> None:
     assert match_name("ZOE", ["Zoë O'Neil"]).name == "Zoë O'Neil"
 
 
+@settings(max_examples=60, deadline=None)
 @given(st.lists(st.tuples(names, names), min_size=1, max_size=6, unique=True), st.data())
 def test_the_exact_full_name_always_wins_with_full_confidence(
         people: list[tuple[str, str]], data: st.DataObject) -> None:
@@ -55,6 +56,7 @@ def test_the_exact_full_name_always_wins_with_full_confidence(
     assert found.name is not None and found.name.casefold() == chosen.casefold()
 
 
+@settings(max_examples=60, deadline=None)
 @given(names, st.lists(names, max_size=5))
 def test_confidence_is_a_probability_and_ranked_is_sorted(query: str,
                                                          candidates: list[str]) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from chatbank.assistant.nlu import find_periods, parse_period
@@ -42,6 +42,7 @@ def test_may_the_verb_is_not_a_month() -> None:
     assert parse_period("may I see my balance", TODAY) is None
 
 
+@settings(max_examples=60, deadline=None)
 @given(todays)
 def test_last_month_is_the_whole_previous_calendar_month(today: date) -> None:
     start, end = parse_period("last month", today) or (None, None)
@@ -50,6 +51,7 @@ def test_last_month_is_the_whole_previous_calendar_month(today: date) -> None:
     assert end < today.replace(day=1) and end + timedelta(days=1) == today.replace(day=1)
 
 
+@settings(max_examples=60, deadline=None)
 @given(todays, st.integers(min_value=1, max_value=400),
        st.sampled_from(["days", "weeks", "months", "years"]))
 def test_the_last_n_units_end_today_and_start_before(today: date, n: int, unit: str) -> None:
@@ -60,12 +62,14 @@ def test_the_last_n_units_end_today_and_start_before(today: date, n: int, unit: 
         assert (today - start).days == n
 
 
+@settings(max_examples=60, deadline=None)
 @given(todays, st.sampled_from(["yesterday", "today", "tomorrow"]))
 def test_named_days_are_single_days(today: date, word: str) -> None:
     offset = {"yesterday": -1, "today": 0, "tomorrow": 1}[word]
     assert parse_period(word, today) == (today + timedelta(days=offset),) * 2
 
 
+@settings(max_examples=60, deadline=None)
 @given(todays, st.integers(min_value=1, max_value=28),
        st.sampled_from(["January", "Feb", "March", "may", "June", "Sept", "December"]))
 def test_day_month_dates_fall_on_the_preferred_side_of_today(today: date, day: int,
@@ -77,6 +81,7 @@ def test_day_month_dates_fall_on_the_preferred_side_of_today(today: date, day: i
     assert past[0].day == future[0].day == day
 
 
+@settings(max_examples=60, deadline=None)
 @given(todays, st.text(max_size=40))
 def test_every_period_found_is_ordered(today: date, text: str) -> None:
     for period in find_periods(text, today):
