@@ -125,23 +125,36 @@ async def test_outsiders_cannot_resume_or_post_into_a_conversation(alice: Api, b
     assert error["code"] == "conversation_not_found"
 
 
-async def test_sockets_without_valid_credentials_are_closed(platform_url: str) -> None:
+async def test_sockets_without_valid_credentials_are_closed_with_4401(platform_url: str) -> None:
     ws_url = platform_url.replace("http://", "ws://") + "/ws"
-    with pytest.raises(websockets.exceptions.InvalidStatus):
-        async with websockets.connect(ws_url, additional_headers={
-                "Authorization": "Bearer not-a-token"}) as ws:
+    async with websockets.connect(ws_url, additional_headers={
+            "Authorization": "Bearer not-a-token"}) as ws:
+        with pytest.raises(websockets.exceptions.ConnectionClosed) as closed:
             await ws.recv()
+    assert closed.value.rcvd is not None and closed.value.rcvd.code == 4401
 
 
 async def test_cookie_sockets_from_another_origin_are_refused(platform_url: str,
                                                               alice: Api) -> None:
     ws_url = platform_url.replace("http://", "ws://") + "/ws"
-    with pytest.raises(websockets.exceptions.InvalidStatus):
-        async with websockets.connect(ws_url, origin="http://evil.example",  # type: ignore[arg-type]
-                                      additional_headers={
-                                          "Cookie": f"cb_session={alice.token}"}) as ws:
+    async with websockets.connect(ws_url, origin="http://evil.example",  # type: ignore[arg-type]
+                                  additional_headers={"Cookie": f"cb_session={alice.token}"}) as ws:
+        with pytest.raises(websockets.exceptions.ConnectionClosed) as closed:
             await ws.recv()
+    assert closed.value.rcvd is not None and closed.value.rcvd.code == 4401
     async with websockets.connect(ws_url, origin=platform_url,  # type: ignore[arg-type]
                                   additional_headers={"Cookie": f"cb_session={alice.token}"}) as ws:
         await ws.send('{"type":"ping"}')
         assert (await next_frame(ws, "pong"))["type"] == "pong"
+
+
+async def test_events_between_connect_and_resume_are_delivered_once(alice: Api, bob: Api) -> None:
+    conv = await alice.direct_with(bob)
+    first = await alice.send(conv, "before connect")
+    async with bob.socket() as ws:
+        await alice.send(conv, "after connect, before resume")
+        replayed = await resume(ws, {conv: first["seq"] - 1})
+        await alice.send(conv, "after resume")
+        live = await next_frame(ws, "event")
+    seqs = [f["seq"] for f in replayed] + [live["seq"]]
+    assert seqs == sorted(set(seqs)) and len(seqs) == 3

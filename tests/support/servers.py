@@ -72,13 +72,21 @@ class ServerProcess:
         self.url = f"http://127.0.0.1:{port}"
         self.proc: subprocess.Popen[bytes] | None = None
 
-    def start(self) -> ServerProcess:
-        log = self.log_path.open("ab")
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "chatbank.cli.main", *self.args],
-            env={**os.environ, **self.env}, stdout=log, stderr=subprocess.STDOUT)
-        wait_until_up(self.url + self.health_path, timeout_s=40)
-        return self
+    def start(self, timeout_s: float = 90.0) -> ServerProcess:
+        with self.log_path.open("ab") as log:  # the child keeps its own copy of the handle
+            self.proc = subprocess.Popen(
+                [sys.executable, "-m", "chatbank.cli.main", *self.args],
+                env={**os.environ, **self.env}, stdout=log, stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + timeout_s
+        while time.monotonic() < deadline and self.proc.poll() is None:
+            try:
+                wait_until_up(self.url + self.health_path, timeout_s=2)
+                return self
+            except RuntimeError:
+                continue
+        self.kill()
+        tail = self.log_path.read_text(errors="replace")[-2000:]
+        raise RuntimeError(f"server {self.args} did not come up on {self.url}:\n{tail}")
 
     def kill(self) -> None:
         if self.proc is not None and self.proc.poll() is None:

@@ -19,11 +19,15 @@ class SignUp(Body):
     handle: str = Field(max_length=40)
     display_name: str = Field(max_length=200)
     password: str = Field(max_length=1024)
+    # API clients want a bearer token; the web client sends false and lives on the httpOnly
+    # cookie alone, so script on the page can never read the session secret.
+    issue_token: bool = True
 
 
 class LogIn(Body):
     handle: str = Field(max_length=100)
     password: str = Field(max_length=1024)
+    issue_token: bool = True
 
 
 class ProfileUpdate(Body):

@@ -26,6 +26,7 @@ MAX_FRAME_CHARS = 32 * 1024
 MAX_CURSORS = 2000
 CLOSE_UNAUTHENTICATED = 4401
 CLOSE_TOO_SLOW = 1013
+RESUME_GRACE_S = 1.0
 
 
 async def _authenticate(ws: WebSocket, platform: Platform) -> AuthContext | None:
@@ -45,10 +46,11 @@ async def _authenticate(ws: WebSocket, platform: Platform) -> AuthContext | None
 async def realtime_socket(ws: WebSocket) -> None:
     platform: Platform = ws.app.state.platform
     auth = await _authenticate(ws, platform)
-    if auth is None:
-        await ws.close(code=CLOSE_UNAUTHENTICATED)
-        return
     await ws.accept()
+    if auth is None:
+        # Accept first so that browsers see the code (a refused handshake is just 1006).
+        await ws.close(code=CLOSE_UNAUTHENTICATED, reason="log in first")
+        return
     connection = Connection(auth.user.id)
     platform.hub.attach(connection)
     writer = asyncio.create_task(_write_loop(ws, connection, platform))
@@ -137,20 +139,43 @@ async def _dispatch(frame: dict[str, Any], connection: Connection, auth: AuthCon
 
 
 async def _write_loop(ws: WebSocket, connection: Connection, platform: Platform) -> None:
+    # Live events that arrive before the client's `resume` are held (briefly) and delivered
+    # after the catch-up, through the cursors, so none is sent twice.
+    held: list[tuple[dict[str, Any], str]] | None = []
+    deadline = asyncio.get_running_loop().time() + RESUME_GRACE_S
     while True:
-        frame, text = await connection.queue.get()
+        try:
+            timeout = None if held is None else max(
+                0.0, deadline - asyncio.get_running_loop().time())
+            frame, text = await asyncio.wait_for(connection.queue.get(), timeout)
+        except TimeoutError:
+            await _release(ws, connection, platform, held or [])
+            held = None
+            continue
         if connection.overflowed:
             await ws.close(code=CLOSE_TOO_SLOW)
             return
         kind = frame.get("type")
         if kind == "_resume":
             for conversation_id, seq in frame["cursors"].items():
-                await _catch_up(ws, connection, platform, conversation_id, seq, None)
+                if connection.cursors.get(conversation_id, -1) < seq:
+                    await _catch_up(ws, connection, platform, conversation_id, seq, None)
+            await _release(ws, connection, platform, held or [])
+            held = None
             await ws.send_text('{"type":"resumed"}')
+        elif kind == "event" and held is not None:
+            held.append((frame, text))
         elif kind == "event":
             await _deliver_event(ws, connection, platform, frame, text)
         else:
             await ws.send_text(text)
+
+
+async def _release(ws: WebSocket, connection: Connection, platform: Platform,
+                   held: list[tuple[dict[str, Any], str]]) -> None:
+    """Deliver the held live events (cursors drop what the catch-up already sent)."""
+    for frame, text in held:
+        await _deliver_event(ws, connection, platform, frame, text)
 
 
 async def _deliver_event(ws: WebSocket, connection: Connection, platform: Platform,

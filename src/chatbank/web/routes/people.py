@@ -13,26 +13,26 @@ from chatbank.web.schemas import HandleRef, LogIn, ProfileUpdate, SignUp, UserRe
 router = APIRouter(prefix="/api/v1")
 
 
-def _session_response(response: Response, session: Session,
-                      platform: PlatformDep) -> dict[str, Any]:
+def _session_response(response: Response, session: Session, platform: PlatformDep,
+                      issue_token: bool) -> dict[str, Any]:
     response.set_cookie(SESSION_COOKIE, session.token, max_age=platform.settings.session_ttl_s,
                         httponly=True, samesite="lax", secure=platform.settings.cookie_secure,
                         path="/")
-    return {"user": user_out(session.user), "token": session.token,
-            "csrf_token": session.csrf_token}
+    body = {"user": user_out(session.user), "csrf_token": session.csrf_token}
+    return body | {"token": session.token} if issue_token else body
 
 
 @router.post("/auth/signup", status_code=201)
 async def sign_up(body: SignUp, response: Response, platform: PlatformDep) -> dict[str, Any]:
     session = await platform.accounts.sign_up(body.handle, body.display_name, body.password)
-    return _session_response(response, session, platform)
+    return _session_response(response, session, platform, body.issue_token)
 
 
 @router.post("/auth/login")
 async def log_in(body: LogIn, request: Request, response: Response,
                  platform: PlatformDep) -> dict[str, Any]:
     session = await platform.accounts.log_in(body.handle, body.password, client_ip(request))
-    return _session_response(response, session, platform)
+    return _session_response(response, session, platform, body.issue_token)
 
 
 @router.post("/auth/logout", status_code=204)

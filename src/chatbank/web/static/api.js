@@ -53,8 +53,8 @@ const enc = encodeURIComponent;
 
 export const api = {
   signUp: (handle, display_name, password) =>
-    request("POST", "/auth/signup", { handle, display_name, password }),
-  logIn: (handle, password) => request("POST", "/auth/login", { handle, password }),
+    request("POST", "/auth/signup", { handle, display_name, password, issue_token: false }),
+  logIn: (handle, password) => request("POST", "/auth/login", { handle, password, issue_token: false }),
   logOut: () => request("POST", "/auth/logout"),
   me: () => request("GET", "/me"),
   searchUsers: (q) => request("GET", `/users/search?q=${enc(q)}`),
