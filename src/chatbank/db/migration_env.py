@@ -1,0 +1,36 @@
+"""The body of every Alembic `env.py` here: async engines on SQLite and PostgreSQL alike."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+
+from alembic import context
+from sqlalchemy import MetaData
+from sqlalchemy.engine import Connection
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from chatbank.db.engine import create_engine_for_url, is_sqlite
+
+
+def run_migrations_online(metadata: MetaData,
+                          engine_for: Callable[..., AsyncEngine] = create_engine_for_url) -> None:
+    """Migrate the database named in the Alembic config to `metadata`'s revisions."""
+    url = context.config.get_main_option("sqlalchemy.url")
+    assert url is not None
+
+    def run(connection: Connection) -> None:
+        context.configure(connection=connection, target_metadata=metadata,
+                          render_as_batch=is_sqlite(str(connection.engine.url)),
+                          compare_type=True)
+        with context.begin_transaction():
+            context.run_migrations()
+
+    async def run_async() -> None:
+        engine = engine_for(url, pool_size=1)
+        async with engine.connect() as connection:
+            await connection.run_sync(run)
+            await connection.commit()
+        await engine.dispose()
+
+    asyncio.run(run_async())
