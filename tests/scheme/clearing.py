@@ -202,7 +202,7 @@ class Clearing:
 
     def signed(self, member: Member, method: str, url: str, path: str, body: Any,
                participant: str) -> httpx.Response:
-        raw = json.dumps(body).encode()
+        raw = b"" if body is None else json.dumps(body).encode()
         headers = sign_request(member.secret, participant, method, path, raw)
         return httpx.request(method, url + path, content=raw, timeout=10.0,
                              headers={**headers, "content-type": "application/json"})

@@ -1,4 +1,4 @@
-"""One scheme and two member banks per module; tests may stop and restart any of them."""
+"""One scheme and two member banks per session; tests may stop and restart any of them."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from tests.scheme.clearing import Clearing, make_member, participants
 from tests.support.servers import free_port
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def clearing(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Clearing]:
     root = tmp_path_factory.mktemp("clearing")
     scheme_port = free_port()

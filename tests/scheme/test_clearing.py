@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
+
+from chatbank.bank.books import TransferStatus
+from chatbank.scheme.protocol import API_PREFIX
 from tests.contract.tpp import PISP, Tpp
 from tests.scheme.clearing import Clearing, wait_for
 
@@ -40,8 +44,6 @@ def test_payment_to_another_bank_settles_on_both_sides_over_open_banking(
         tpp.close()
     assert north.booked(payer.ledger_account_id) == payer_before - 1234
     assert east.booked(payee.ledger_account_id) == payee_before + 1234
-    line = east.bank.available_minor("bob", payee.id)
-    assert line >= 1234
     healthy.assert_conserved()
 
 
@@ -56,9 +58,11 @@ def test_payee_bank_rejects_an_unknown_account_and_the_hold_is_released(
     payment_id = healthy.payment_id(held.transfer_id)
     assert healthy.wait_final(payment_id) == "voided"
     assert north.hold_state(held.transfer_id) == "voided"
+    outcome = asyncio.run(north.bank._books_call("transfer_outcome", held.transfer_id))
+    assert outcome.status == TransferStatus.REJECTED  # the OB payment reads "Rejected"
     assert north.bank.available_minor("alice", payer.id) == available
     assert east.credits_for(payment_id) == 0
-    rows = healthy.scheme_settings.resolved_database_url
-    from tests.scheme.clearing import query
-    assert query(rows, "SELECT reject_code FROM scheme_payments WHERE payment_id = ?",
-                 payment_id) == [("creditor_account_not_found",)]
+    status = healthy.signed(north, "GET", healthy.scheme_url,
+                            f"{API_PREFIX}/payments/{payment_id}", None, "northbank")
+    assert (status.json()["state"], status.json()["reject_code"]) == (
+        "voided", "creditor_account_not_found")
