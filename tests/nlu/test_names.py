@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from chatbank.assistant.nlu import find_name, match_name
+from chatbank.assistant.nlu import find_name, find_names, match_name
 
 names = st.text(alphabet=st.characters(whitelist_categories=("Lu", "Ll")), min_size=2,
                 max_size=10)
@@ -65,3 +65,8 @@ def test_confidence_is_a_probability_and_ranked_is_sorted(query: str,
     scores = [score for _, score in found.ranked]
     assert scores == sorted(scores, reverse=True)
     assert (found.name is None) == (not found.ranked)
+
+
+def test_every_contact_named_is_found_once() -> None:
+    found = find_names("split it with sam, alex and Sam", ["Sam Smith", "Alex Green", "Bo"])
+    assert [m.name for m in found] == ["Sam Smith", "Alex Green"]

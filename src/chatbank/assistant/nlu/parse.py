@@ -28,7 +28,7 @@ from chatbank.assistant.nlu.slots.hints import (
     find_card,
     find_category,
 )
-from chatbank.assistant.nlu.slots.names import NameMatch, find_name
+from chatbank.assistant.nlu.slots.names import NameMatch, find_name, find_names
 from chatbank.assistant.nlu.slots.periods import find_periods
 from chatbank.core.errors import InvalidInput
 from chatbank.core.money import Money
@@ -61,6 +61,7 @@ class Slots:
     amount_error: str | None = None
     period: tuple[date, date] | None = None
     counterparty: Counterparty | None = None
+    contacts_named: tuple[NameMatch, ...] = ()  # every contact named, e.g. to split a bill
     account: AccountHint | None = None
     category: Category | None = None
     card: CardHint | None = None
@@ -141,6 +142,7 @@ def extract_slots(text: str, today: date, intent: str,
         amount=amount, amount_per_person=per_person, amount_error=error,
         period=(periods[0].start, periods[0].end) if periods else None,
         counterparty=_counterparty(text, intent, candidates),
+        contacts_named=tuple(find_names(text, candidates["contact"])),
         account=find_account(text), category=find_category(text), card=find_card(text),
     )
 

@@ -71,19 +71,34 @@ def match_name(query: str, candidates: Sequence[str]) -> NameMatch:
     return NameMatch(ranked[0][0], ranked[0][1], ambiguous, ranked)
 
 
-def find_name(text: str, candidates: Sequence[str], max_words: int = 3) -> NameMatch | None:
-    """The best candidate named anywhere in `text` (any run of up to `max_words` words)."""
-    if not candidates:
-        return None
+def _phrase_matches(text: str, candidates: Sequence[str], max_words: int) -> list[NameMatch]:
     words = [(m.group(), m.start(), m.end()) for m in re.finditer(r"[\w'&’.-]+", text)]
-    best: NameMatch | None = None
+    found: list[NameMatch] = []
     for i in range(len(words)):
         for j in range(i + 1, min(i + max_words, len(words)) + 1):
-            phrase = text[words[i][1] : words[j - 1][2]]
             if all(normalise_name(w[0]) in _STOP for w in words[i:j]):
                 continue
-            found = match_name(phrase, candidates)
-            if found.name is not None and (best is None or found.confidence > best.confidence):
-                best = NameMatch(found.name, found.confidence, found.ambiguous, found.ranked,
-                                 (words[i][1], words[j - 1][2]))
-    return best
+            match = match_name(text[words[i][1] : words[j - 1][2]], candidates)
+            if match.name is not None:
+                found.append(NameMatch(match.name, match.confidence, match.ambiguous,
+                                       match.ranked, (words[i][1], words[j - 1][2])))
+    return found
+
+
+def find_name(text: str, candidates: Sequence[str], max_words: int = 3) -> NameMatch | None:
+    """The best candidate named anywhere in `text` (any run of up to `max_words` words)."""
+    named = find_names(text, candidates, max_words)
+    return named[0] if named else None
+
+
+def find_names(text: str, candidates: Sequence[str], max_words: int = 3) -> list[NameMatch]:
+    """Every distinct candidate named in `text` ("split it with sam and alex"), best first."""
+    chosen: list[NameMatch] = []
+    for match in sorted(_phrase_matches(text, candidates, max_words),
+                        key=lambda m: (-m.confidence, m.span)):
+        assert match.span is not None
+        overlaps = any(c.span is not None and match.span[0] < c.span[1]
+                       and c.span[0] < match.span[1] for c in chosen)
+        if not overlaps and all(c.name != match.name for c in chosen):
+            chosen.append(match)
+    return chosen
