@@ -25,10 +25,14 @@ def test_same_bank_payment_moves_both_ledgers_once_and_completes_the_card_for_bo
     receiving = ready_to_receive(stack, bob, "bob")
     assert receiving["account"].startswith("••") and len(receiving["account"]) == 6
     chat = direct_chat(alice, bob)
-    made = alice.post("/api/v1/payments", {"conversation_id": chat, "payee_id": bob.user["id"],
-                                           "amount": "12.34", "note": "pizza"})
+    send = {"conversation_id": chat, "payee_id": bob.user["id"], "amount": "12.34",
+            "note": "pizza", "client_id": "send-button-1"}
+    made = alice.post("/api/v1/payments", send)
     assert made.status_code == 201, made.text
     pay = made.json()["payment"]
+    assert alice.post("/api/v1/payments", send).json()["payment"]["id"] == pay["id"]
+    reused = alice.post("/api/v1/payments", {**send, "amount": "12.35"})
+    assert (reused.status_code, reused.json()["error"]["code"]) == (409, "client_id_reused")
     assert pay["status"] == "draft" and pay["amount"]["minor"] == 1234
     assert card_of(bob, chat, pay["id"])["payee"]["account"] == receiving["account"]
     alice_before, bob_before = total_available(stack, "alice"), total_available(stack, "bob")

@@ -7,11 +7,12 @@ payment; anyone else gets `payment_not_found`.
 
 from __future__ import annotations
 
+import hashlib
 from datetime import datetime, time
 
 from chatbank.connect.ports import AuditTrail
 from chatbank.core.clock import Clock
-from chatbank.core.errors import Forbidden, InvalidInput, NotFound
+from chatbank.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from chatbank.core.ids import new_id
 from chatbank.core.money import Money
 from chatbank.payments.cards import card_payload
@@ -79,25 +80,27 @@ class Payments:
         return [await self.expire_if_due(p) for p in found]
 
     async def do_create_payment(self, payer_id: str, conversation_id: str, payee_id: str,
-                                amount: str, currency: str, note: str) -> Payment:
+                                amount: str, currency: str, note: str,
+                                client_id: str | None = None) -> Payment:
         """A payment draft from the payer, shown as a card; the payer then authorises it."""
         money = parse_amount(amount, currency, self.limits)
         async with self.store.tx() as tx:
             spent = await tx.spent_since(payer_id, start_of_day(self.clock.now()), "")
         check_daily_limit(spent, money, self.limits)
         return await self._new(PaymentKind.PAYMENT, payer_id, conversation_id, payer_id,
-                               payee_id, money, note)
+                               payee_id, money, note, payment_id_for(payer_id, client_id))
 
     async def do_request_money(self, requester_id: str, conversation_id: str, payer_id: str,
-                               amount: str, currency: str, note: str) -> Payment:
+                               amount: str, currency: str, note: str,
+                               client_id: str | None = None) -> Payment:
         """The requester asks `payer_id` to pay them; the request expires after 7 days."""
         money = parse_amount(amount, currency, self.limits)
         return await self._new(PaymentKind.REQUEST, requester_id, conversation_id, payer_id,
-                               requester_id, money, note)
+                               requester_id, money, note, payment_id_for(requester_id, client_id))
 
     async def do_split(self, requester_id: str, conversation_id: str, payer_ids: list[str],
-                       total: str, currency: str, note: str,
-                       include_requester: bool = True) -> list[Payment]:
+                       total: str, currency: str, note: str, include_requester: bool = True,
+                       client_id: str | None = None) -> list[Payment]:
         """Split `total` between the requester and `payer_ids`: one request per payer."""
         payers = list(dict.fromkeys(p for p in payer_ids if p != requester_id))
         if not payers or len(payers) > MAX_SPLIT_PEOPLE:
@@ -109,14 +112,19 @@ class Payments:
         members = await self.chat.active_members(conversation_id)
         if requester_id not in members or any(p not in members for p in payers):
             raise not_in_conversation()
-        split_id = new_id("spl")
+        split_id = "spl" + (payment_id_for(requester_id, client_id) or new_id("pay"))[3:]
         return [await self._new(PaymentKind.REQUEST, requester_id, conversation_id, payer,
-                                requester_id, share, note, split_id)
+                                requester_id, share, note,
+                                payment_id_for(requester_id, client_id, payer), split_id)
                 for payer, share in zip(payers, shares[-len(payers):], strict=True)]
 
     async def _new(self, kind: PaymentKind, actor_id: str, conversation_id: str, payer_id: str,
-                   payee_id: str, money: Money, note: str,
+                   payee_id: str, money: Money, note: str, payment_id: str | None = None,
                    split_id: str | None = None) -> Payment:
+        """A new draft and its card; with a known id (client retry) the first one, once."""
+        if payment_id is not None and (again := await self._retried(payment_id, payer_id,
+                                                                    payee_id, money)):
+            return again
         if payer_id == payee_id:
             raise InvalidInput("cannot_pay_yourself", "Choose someone other than yourself.")
         members = await self.chat.active_members(conversation_id)
@@ -127,13 +135,13 @@ class Payments:
         receiving, creditor = await self.receiving.creditor_of(payee_id)
         now = self.clock.now()
         payment = Payment(
-            new_id("pay"), kind, conversation_id, payer_id, payee_id, money, clean_note(note),
-            PaymentStatus.DRAFT, now, now, receiving.last4, receiving.bank_id, split_id,
-            now + REQUEST_TTL if kind is PaymentKind.REQUEST else None)
-        async with self.store.tx() as tx:
-            await tx.insert(payment, {"sort_code": creditor.sort_code,
-                                      "account_number": creditor.account_number,
-                                      "name": creditor.name})
+            payment_id or new_id("pay"), kind, conversation_id, payer_id, payee_id, money,
+            clean_note(note), PaymentStatus.DRAFT, now, now, receiving.last4, receiving.bank_id,
+            split_id, now + REQUEST_TTL if kind is PaymentKind.REQUEST else None)
+        if not await self.store.insert_once(payment, {
+                "sort_code": creditor.sort_code, "account_number": creditor.account_number,
+                "name": creditor.name}):  # a concurrent retry with the same client id won
+            return await self._retried(payment.id, payer_id, payee_id, money) or payment
         names = await self.chat.display_names([payer_id, payee_id])
         message_id = await self.chat.post_card(actor_id, conversation_id, f"payment:{payment.id}",
                                                card_payload(payment, names))
@@ -142,6 +150,17 @@ class Payments:
         action = "payment_initiated" if kind is PaymentKind.PAYMENT else "payment_requested"
         await self.record(actor_id, action, payment, True, None)
         return await self.access_payment_by_id(actor_id, payment.id)
+
+    async def _retried(self, payment_id: str, payer_id: str, payee_id: str,
+                       money: Money) -> Payment | None:
+        async with self.store.tx() as tx:
+            existing = await tx.get(payment_id)
+        if existing is None:
+            return None
+        if (existing.payer_id, existing.payee_id, existing.amount) != (payer_id, payee_id, money):
+            raise Conflict("client_id_reused",
+                           "This client_id was already used for a different payment.")
+        return existing
 
     async def do_decline(self, user_id: str, payment_id: str) -> Payment:
         """The payer says no to a request."""
@@ -208,6 +227,16 @@ class Payments:
                                 purpose=Purpose.MAKE_PAYMENTS_I_ASK_FOR.value, bank=bank,
                                 data_class=DataClass.PAYMENTS.value, allowed=allowed, code=code,
                                 reason=payment.note or "payment in a chat")
+
+
+def payment_id_for(actor_id: str, client_id: str | None, part: str = "") -> str | None:
+    """The same payment id for the same client retry (None without a client id)."""
+    if client_id is None:
+        return None
+    if not 1 <= len(client_id) <= 64 or not client_id.isprintable():
+        raise InvalidInput("invalid_client_id", "client_id is 1–64 printable characters.")
+    digest = hashlib.sha256(f"{actor_id}\x00{client_id}\x00{part}".encode()).hexdigest()
+    return f"pay_{digest[:28]}"
 
 
 def not_in_conversation() -> Forbidden:

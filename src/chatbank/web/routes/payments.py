@@ -21,6 +21,7 @@ AMOUNT = Field(min_length=1, max_length=32)
 NOTE = Field(default="", max_length=140)
 CURRENCY = Field(default="GBP", min_length=1, max_length=8)
 ID = Field(min_length=1, max_length=40)
+CLIENT_ID = Field(default=None, min_length=1, max_length=64)
 
 
 class NewPayment(Body):
@@ -29,6 +30,7 @@ class NewPayment(Body):
     amount: str = AMOUNT
     currency: str = CURRENCY
     note: str = NOTE
+    client_id: str | None = CLIENT_ID  # a retry with the same client id returns the first
 
 
 class NewRequest(Body):
@@ -37,6 +39,7 @@ class NewRequest(Body):
     amount: str = AMOUNT
     currency: str = CURRENCY
     note: str = NOTE
+    client_id: str | None = CLIENT_ID
 
 
 class NewSplit(Body):
@@ -46,6 +49,7 @@ class NewSplit(Body):
     currency: str = CURRENCY
     note: str = NOTE
     include_me: bool = True
+    client_id: str | None = CLIENT_ID
 
 
 class Authorise(Body):
@@ -108,14 +112,16 @@ async def set_receiving(body: ReceivingChoice, auth: AuthDep,
 @router.post("/api/v1/payments", status_code=201)
 async def create_payment(body: NewPayment, auth: AuthDep, platform: PlatformDep) -> dict[str, Any]:
     payment = await payments_of(platform).payments.do_create_payment(
-        auth.user.id, body.conversation_id, body.payee_id, body.amount, body.currency, body.note)
+        auth.user.id, body.conversation_id, body.payee_id, body.amount, body.currency, body.note,
+        body.client_id)
     return {"payment": payment_out(payment)}
 
 
 @router.post("/api/v1/payments/requests", status_code=201)
 async def request_money(body: NewRequest, auth: AuthDep, platform: PlatformDep) -> dict[str, Any]:
     payment = await payments_of(platform).payments.do_request_money(
-        auth.user.id, body.conversation_id, body.payer_id, body.amount, body.currency, body.note)
+        auth.user.id, body.conversation_id, body.payer_id, body.amount, body.currency, body.note,
+        body.client_id)
     return {"payment": payment_out(payment)}
 
 
@@ -123,7 +129,7 @@ async def request_money(body: NewRequest, auth: AuthDep, platform: PlatformDep) 
 async def split_bill(body: NewSplit, auth: AuthDep, platform: PlatformDep) -> dict[str, Any]:
     made = await payments_of(platform).payments.do_split(
         auth.user.id, body.conversation_id, body.payer_ids, body.total, body.currency,
-        body.note, body.include_me)
+        body.note, body.include_me, body.client_id)
     return {"payments": [payment_out(p) for p in made]}
 
 
