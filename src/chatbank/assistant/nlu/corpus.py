@@ -24,7 +24,18 @@ PRODUCT_INTENTS: tuple[str, ...] = (
 )
 OUT_OF_SCOPE = "out_of_scope"
 TEMPLATES_PATH = Path(__file__).parent / "data" / "templates.jsonl"
-DEFAULT_DATA_DIR = Path(os.environ.get("CHATBANK_NLU_DATA", "/work/shared/data"))
+
+
+def _default_data_dir() -> Path:
+    """`CHATBANK_NLU_DATA`, else `CHATBANK_SHARED_DIR/data`, else `shared/data` beside the repo."""
+    if os.environ.get("CHATBANK_NLU_DATA"):
+        return Path(os.environ["CHATBANK_NLU_DATA"])
+    if os.environ.get("CHATBANK_SHARED_DIR"):
+        return Path(os.environ["CHATBANK_SHARED_DIR"]) / "data"
+    return Path(__file__).resolve().parents[4].parent / "shared" / "data"
+
+
+DEFAULT_DATA_DIR = _default_data_dir()
 
 # NLU++ modules that turn a request into a support question (why/how/what went wrong), which
 # BANKING77's support intents cover rather than the product's actions.
