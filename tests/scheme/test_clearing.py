@@ -66,3 +66,22 @@ def test_payee_bank_rejects_an_unknown_account_and_the_hold_is_released(
                             f"{API_PREFIX}/payments/{payment_id}", None, "northbank")
     assert (status.json()["state"], status.json()["reject_code"]) == (
         "voided", "creditor_account_not_found")
+
+
+def test_many_payments_at_once_each_finish_once_and_money_is_conserved(
+        healthy: Clearing) -> None:
+    north, east = healthy.north, healthy.east
+    payee = east.customer_account("bob")
+    payee_before = east.booked(payee.ledger_account_id)
+    good = [north.hold("alice", payee, 100 + i, f"many-ok-{i}") for i in range(6)]
+    bad = [north.hold("alice", payee, 50 + i, f"many-bad-{i}", account_number="99999999")
+           for i in range(3)]
+    ids = {held.transfer_id: healthy.payment_id(held.transfer_id) for held in good + bad}
+    finals = {held.transfer_id: healthy.wait_final(ids[held.transfer_id])
+              for held in good + bad}
+    assert [finals[h.transfer_id] for h in good] == ["settled"] * 6
+    assert [finals[h.transfer_id] for h in bad] == ["voided"] * 3
+    assert [east.credits_for(ids[h.transfer_id]) for h in good + bad] == [1] * 6 + [0] * 3
+    assert east.booked(payee.ledger_account_id) == payee_before + sum(h.amount_minor
+                                                                      for h in good)
+    healthy.assert_conserved()
