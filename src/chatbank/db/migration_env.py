@@ -6,11 +6,15 @@ import asyncio
 from collections.abc import Callable
 
 from alembic import context
-from sqlalchemy import MetaData
+from sqlalchemy import MetaData, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from chatbank.db.engine import create_engine_for_url, is_sqlite
+
+# Every instance migrates at start-up. On PostgreSQL, instances starting together take turns on
+# this lock (held until the migration commits); the later ones find the schema current.
+MIGRATION_LOCK_ID = 0x636861746261  # "chatba"
 
 
 def run_migrations_online(metadata: MetaData,
@@ -20,6 +24,9 @@ def run_migrations_online(metadata: MetaData,
     assert url is not None
 
     def run(connection: Connection) -> None:
+        if connection.dialect.name == "postgresql":
+            connection.execute(text("SELECT pg_advisory_xact_lock(:id)"),
+                               {"id": MIGRATION_LOCK_ID})
         context.configure(connection=connection, target_metadata=metadata,
                           render_as_batch=is_sqlite(str(connection.engine.url)),
                           compare_type=True)
