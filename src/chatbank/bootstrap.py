@@ -14,6 +14,7 @@ from chatbank.assistant.skills.balances import Balances
 from chatbank.assistant.skills.base import Skill
 from chatbank.assistant.skills.conversation import SmallTalk
 from chatbank.assistant.skills.linking import LinkBank, UnlinkBank
+from chatbank.assistant.skills.payments import PayContact
 from chatbank.assistant.skills.support import SupportAnswers
 from chatbank.config import Settings
 from chatbank.connect.directory import BankDirectory
@@ -162,11 +163,12 @@ async def build_platform(settings: Settings, clock: Clock | None = None) -> Plat
     links = Links(engine, directory, ob, vault, audit, notices, clock,
                   f"{settings.public_url.rstrip('/')}/connect/callback")
     gateway = DataGateway(links, directory, ob, audit, clock)
-    assistant = build_assistant(engine, messenger, bot, links, directory, gateway, clock)
-    privacy = PrivacyCentre(messenger.accounts, messenger.conversations, messenger.messages,
-                            links, vault, audit)
     payments = await build_payments(settings, engine, messenger, directory, ob, vault, audit,
                                     links, gateway, clock)
+    assistant = build_assistant(engine, messenger, bot, links, directory, gateway, clock,
+                                payments)
+    privacy = PrivacyCentre(messenger.accounts, messenger.conversations, messenger.messages,
+                            links, vault, audit)
     return Platform(settings, clock, engine, messenger, bot, notices, directory, ob, vault,
                     audit, links, gateway, assistant, privacy, payments)
 
@@ -181,22 +183,25 @@ async def build_payments(settings: Settings, engine: AsyncEngine, messenger: Mes
     pisp = PaymentInitiation(directory, ob, key,
                              f"{settings.public_url.rstrip('/')}/payments/callback")
     store = PaymentStore(engine)
-    chat = MessengerChat(MessengerStore(engine), messenger.messages)
+    chat = MessengerChat(MessengerStore(engine), messenger.messages, messenger.conversations)
     receiving = ReceivingAccounts(store, links, gateway, vault, clock)
     limits = PaymentLimits(settings.payment_limit_minor, settings.payment_daily_limit_minor)
     payments = Payments(store, chat, receiving, audit, clock, limits)
     execution = PaymentExecution(payments, store, pisp, links, vault)
     tracker = PaymentTracker(execution, store)
     await tracker.resume()
-    return PaymentsContext(payments, execution, receiving, tracker)
+    return PaymentsContext(payments, execution, receiving, tracker, chat)
 
 
 def build_assistant(engine: AsyncEngine, messenger: Messenger, bot: User, links: Links,
-                    directory: BankDirectory, gateway: DataGateway, clock: Clock) -> Assistant:
+                    directory: BankDirectory, gateway: DataGateway, clock: Clock,
+                    payments: PaymentsContext | None = None) -> Assistant:
     """The assistant bot, listening to every message posted to it."""
     messenger.cards.register(REPLY_CARD_KIND, REPLY_CARD_SCHEMA)
     skills: list[Skill] = [Balances(gateway), LinkBank(links, directory),
                            UnlinkBank(links, directory), SmallTalk()]
+    if payments is not None:
+        skills.append(PayContact(payments, payments.chat))
     assistant = Assistant(bot, messenger.messages, SqlDialogueStates(engine), load_nlu_async,
                           skills, SupportAnswers(), clock)
     messenger.messages.observers.append(assistant)

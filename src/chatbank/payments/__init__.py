@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from chatbank.payments.adapters.chat import MessengerChat
 from chatbank.payments.execution import PaymentExecution
 from chatbank.payments.receiving import ReceivingAccounts
 from chatbank.payments.services import Payments
@@ -18,6 +19,7 @@ class PaymentsContext:
     execution: PaymentExecution
     receiving: ReceivingAccounts
     tracker: PaymentTracker
+    chat: MessengerChat
 
 
 __all__ = [

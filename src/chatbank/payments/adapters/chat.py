@@ -4,14 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
+from chatbank.core.errors import NotFound
+from chatbank.messenger.services.conversations import Conversations
 from chatbank.messenger.services.messages import Messages
 from chatbank.messenger.unit_of_work import MessengerStore
 from chatbank.payments.cards import PAYMENT_CARD_KIND
 
 
 class MessengerChat:
-    def __init__(self, store: MessengerStore, messages: Messages) -> None:
-        self.store, self.messages = store, messages
+    def __init__(self, store: MessengerStore, messages: Messages,
+                 conversations: Conversations | None = None) -> None:
+        self.store, self.messages, self.conversations = store, messages, conversations
 
     async def active_members(self, conversation_id: str) -> list[str]:
         async with self.store.transaction() as tx:
@@ -37,3 +40,19 @@ class MessengerChat:
     async def update_card(self, actor_id: str, message_id: str,
                           payload: dict[str, Any]) -> None:
         await self.messages.update_card(actor_id, message_id, payload)
+
+    async def contacts_of(self, user_id: str) -> list[tuple[str, str]]:
+        """The user's contacts as (user id, display name), for the assistant to match names."""
+        async with self.store.transaction() as tx:
+            found = await tx.people.contacts_of(user_id)
+        return [(user.id, user.display_name) for user in found if not user.is_bot]
+
+    async def direct_chat(self, user_id: str, other_id: str) -> str:
+        """The direct conversation of two people (opened if needed)."""
+        assert self.conversations is not None
+        async with self.store.transaction() as tx:
+            user = await tx.people.user_by_id(user_id)
+        if user is None:
+            raise NotFound("user_not_found", "No such user.")
+        view = await self.conversations.open_direct_as(user, other_id)
+        return view.conversation.id
