@@ -17,6 +17,7 @@ from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, s
 
 from tests.browser.actors import ApiUser
 from tests.support.servers import ServerProcess, free_port, wait_until_up
+from tests.support.stack import Stack, running_stack
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -148,3 +149,18 @@ def api_user(platform: PlatformProcess) -> Iterator[Callable[[str], ApiUser]]:
 def screenshot(page: Page, name: str) -> None:
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"))
+
+
+@pytest.fixture(scope="module")
+def bank_stack() -> Iterator[Stack]:
+    """A real sandbox Northbank and a platform (in a thread) registered as its client.
+
+    Request it before `browser`: setting the bank up runs `asyncio.run()`, which cannot run
+    while Playwright's sync API holds an event loop in this thread.
+    """
+    data_dir = Path(tempfile.mkdtemp(prefix="chatbank-browser-stack-"))
+    try:
+        with running_stack(data_dir) as stack:
+            yield stack
+    finally:
+        shutil.rmtree(data_dir, ignore_errors=True)

@@ -83,4 +83,14 @@ export const api = {
   paymentVerb: (paymentId, verb) => request("POST", `/payments/${enc(paymentId)}/${verb}`),
   unreact: (messageId, emoji) =>
     request("DELETE", `/messages/${enc(messageId)}/reactions/${enc(emoji)}`),
+  // Bank links and the privacy centre.
+  banks: () => request("GET", "/banks"),
+  links: () => request("GET", "/links"),
+  startLink: (bank_id, purposes) => request("POST", "/links", { bank_id, purposes }),
+  revokeLink: (linkId) => request("DELETE", `/links/${enc(linkId)}`),
+  accessLog: (before, limit = 20) =>
+    request("GET", `/privacy/access-log?limit=${limit}${before ? `&before=${before}` : ""}`),
+  exportData: () => request("GET", "/privacy/export"),
+  revokeAll: () => request("POST", "/privacy/revoke-all"),
+  deleteAccount: (password) => request("POST", "/privacy/delete-account", { password }),
 };

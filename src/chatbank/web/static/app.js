@@ -10,6 +10,7 @@ import { openNewChat, openNewGroup } from "./views/dialogs.js";
 import { h } from "./views/dom.js";
 import { InfoPanel } from "./views/groupinfo.js";
 import { renderLogin } from "./views/login.js";
+import { PrivacyCentre } from "./views/privacy.js";
 import { Sidebar } from "./views/sidebar.js";
 import { Thread } from "./views/thread.js";
 
@@ -40,13 +41,17 @@ class App {
     this.sidebar = new Sidebar(this);
     this.thread = new Thread(this);
     this.info = new InfoPanel(this);
+    this.privacy = new PrivacyCentre(this);
+    this.privacyOpen = false;
     this.toasts = h("div", { class: "toasts", role: "status", "aria-live": "polite" });
-    root.replaceChildren(h("div", { class: "shell" }, this.sidebar.el, this.thread.el, this.info.el),
+    root.replaceChildren(h("div", { class: "shell" }, this.sidebar.el, this.thread.el,
+      this.privacy.el, this.info.el),
       this.toasts);
     this.store.subscribe(() => this.render());
     document.addEventListener("visibilitychange", () => this.markReadIfVisible());
     window.addEventListener("pagehide", () => this.store.saveCursors());
     window.addEventListener("focus", () => this.markReadIfVisible());
+    window.addEventListener("hashchange", () => this.applyRoute());
     document.addEventListener("keydown", (event) => {
       if (event.key === "Escape" && this.info.open && !document.querySelector("dialog[open]")) {
         this.toggleInfo(false);
@@ -64,7 +69,10 @@ class App {
   }
 
   render() {
-    document.body.dataset.pane = this.store.activeId ? "thread" : "list";
+    document.body.dataset.pane = this.store.activeId || this.privacyOpen ? "thread" : "list";
+    document.body.dataset.route = this.privacyOpen ? "privacy" : "chats";
+    this.thread.el.hidden = this.privacyOpen;
+    this.privacy.el.hidden = !this.privacyOpen;
     const unread = [...this.store.conversations.values()].reduce((n, c) => n + (c.unread || 0), 0);
     document.title = unread ? `(${unread}) chatbank` : "chatbank";
     this.sidebar.update();
@@ -118,6 +126,32 @@ class App {
     location.reload();
   }
 
+  // ---- routes: "#/" is the chats, "#/privacy?linked=…" the privacy centre --------------
+  route() {
+    const [path, query = ""] = location.hash.replace(/^#/, "").split("?");
+    return { path: path.replace(/\/+$/, "") || "/", params: new URLSearchParams(query) };
+  }
+
+  applyRoute() {
+    const { path, params } = this.route();
+    const open = path === "/privacy";
+    if (open && (!this.privacyOpen || params.has("linked") || params.has("link_error"))) {
+      this.info.open = false;
+      this.privacy.show(params);
+    }
+    this.privacyOpen = open;
+    this.store.changed();
+  }
+
+  openPrivacy() {
+    if (this.route().path === "/privacy") this.applyRoute();
+    else location.hash = "#/privacy";
+  }
+
+  closePrivacy() {
+    if (this.privacyOpen) location.hash = "#/";
+  }
+
   // ---- conversations -------------------------------------------------------------------
   refreshConversations() { return this.loader.refreshAll(); }
   refreshConversation(id, withPreview = false) { return this.loader.refreshOne(id, withPreview); }
@@ -129,6 +163,7 @@ class App {
 
   openConversation(id) {
     const { store } = this;
+    this.closePrivacy();
     store.activeId = id;
     const conversation = store.conversations.get(id);
     if (conversation) conversation.unread = 0;
@@ -254,6 +289,7 @@ async function boot() {
       window.__chatbank = { applyEvent: (frame) => app.store.applyEvent(frame), app };
     }
     app.start();
+    app.applyRoute();
     // The payment callback sends the browser back with `#/?payment_error=<code>` on failure.
     const failed = new URLSearchParams(location.hash.replace(/^#\/?\??/, "")).get("payment_error");
     if (failed) app.toast(`The payment did not go through (${failed.replace(/_/g, " ")}).`);

@@ -1,0 +1,105 @@
+"""One user, a real bank, real Chromium: link Northbank from the privacy centre through the
+bank's own pages, ask the assistant about money, see each read in the access log, disconnect."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+
+from tests.browser.actors import sign_up_in_ui
+from tests.browser.conftest import Pages, screenshot
+from tests.contract.tpp import SANDBOX_PASSWORD
+from tests.support.api import unique_handle
+from tests.support.stack import Stack
+
+pytestmark = pytest.mark.browser
+
+
+def ask_assistant(page: Page, question: str) -> None:
+    page.fill("#composer-input", question)
+    page.keyboard.press("Enter")
+
+
+def latest_reply(page: Page) -> object:
+    return page.locator('#messages .card[data-kind="assistant.reply"]').last
+
+
+def link_northbank(page: Page, stack: Stack) -> None:
+    bank_url = stack.banks["northbank"].url
+    page.click("#open-privacy")
+    expect(page.locator("#privacy-centre")).to_be_visible()
+    expect(page.locator("#linked-banks")).to_contain_text("No banks linked yet")
+    expect(page.locator("#link-bank")).to_have_value("northbank")
+    expect(page.get_by_label("Answer my questions about my accounts")).to_be_checked()
+    page.click("#link-bank-submit")
+    page.wait_for_url(re.compile(re.escape(bank_url)))
+    page.fill("input[name=login]", "alice")
+    page.fill("input[name=password]", SANDBOX_PASSWORD)
+    page.click("button[type=submit]")
+    code = page.text_content("#sandbox-code") or ""
+    page.fill("input[name=code]", code.strip())
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{bank_url}/consent")
+    screenshot(page, "bank-link-consent")
+    page.click("button[value=approve]")
+    page.wait_for_url(re.compile(r"#/privacy$"))
+
+
+def test_link_ask_audit_and_disconnect(bank_stack: Stack, browser: Browser) -> None:
+    pages = Pages(browser)
+    try:
+        page = pages.new()
+        sign_up_in_ui(page, bank_stack.platform_url, unique_handle("p"), "Pat Privacy")
+        link_northbank(page, bank_stack)
+
+        banner = page.locator("#privacy-banner")
+        expect(banner).to_contain_text("Northbank is now linked")
+        link = page.locator('#linked-banks .link-item[data-bank-id="northbank"]')
+        expect(link).to_have_attribute("data-status", "active")
+        expect(link).to_contain_text("Active")
+        expect(link).to_contain_text("Answer my questions about my accounts")
+        expect(link).to_contain_text("Access until")
+        screenshot(page, "privacy-centre-linked")
+
+        page.click("#open-assistant")
+        expect(page.locator("#thread-subtitle")).to_have_text("@assistant")
+        ask_assistant(page, "how much money do I have?")
+        balance = latest_reply(page)
+        expect(balance).to_contain_text("Source: Northbank", timeout=20_000)
+        screenshot(page, "assistant-balance-card")
+
+        ask_assistant(page, "show my Tesco transactions")
+        expect(page.locator('#messages .card[data-kind="assistant.reply"]')).to_have_count(
+            2, timeout=20_000)
+        transactions = latest_reply(page)
+        expect(transactions).to_contain_text("Tesco")
+        expect(transactions).to_contain_text("Source: Northbank")
+        screenshot(page, "assistant-transactions-card")
+
+        page.click("#open-privacy")
+        log = page.locator("#access-log")
+        expect(log).to_contain_text("read your balances at Northbank")
+        expect(log).to_contain_text("read your transactions at Northbank")
+        expect(banner).to_be_hidden()
+        log.scroll_into_view_if_needed()
+        screenshot(page, "privacy-centre-access-log")
+
+        link.locator(".link-disconnect").click()
+        page.click("#confirm-disconnect-confirm")
+        expect(link).to_have_attribute("data-status", "revoked")
+        expect(banner).to_contain_text("Northbank is disconnected")
+        screenshot(page, "privacy-centre-disconnected")
+
+        page.click("#open-assistant")
+        expect(page.locator("#thread-subtitle")).to_have_text("@assistant")
+        ask_assistant(page, "how much money do I have?")
+        expect(page.locator('#messages .card[data-kind="assistant.reply"]')).to_have_count(
+            3, timeout=20_000)
+        refused = latest_reply(page)
+        expect(refused).to_contain_text("Link a bank first")
+        expect(refused.get_by_role("button", name="Link a bank")).to_be_visible()
+    finally:
+        pages.close()
+    assert not pages.errors, pages.errors
