@@ -92,6 +92,8 @@ def test_a_repeated_acceptance_credits_the_payee_once_even_after_the_deadline(
 @pytest.mark.parametrize(("change", "code"), [
     ({"amount_minor": 0}, "amount_must_be_positive"),
     ({"amount_minor": 1.5}, "invalid_submission"),
+    ({"amount_minor": "100"}, "invalid_submission"),
+    ({"amount_minor": True}, "invalid_submission"),
     ({"currency": "XYZ"}, "unknown_currency"),
     ({"creditor_sort_code": "99-00-00"}, "invalid_sort_code"),
     ({"creditor_sort_code": "990000"}, "unknown_sort_code"),

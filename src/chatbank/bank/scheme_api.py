@@ -17,7 +17,7 @@ from datetime import datetime
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, StrictInt, ValidationError
 
 from chatbank.bank.books import InboundCredit
 from chatbank.bank.books.payments import credit_inbound, inbound_transfer_id
@@ -45,7 +45,7 @@ RELEASED = ("transfer_expired", "transfer_already_rejected")
 
 class InboundBody(BaseModel):
     payment_id: str
-    amount_minor: int
+    amount_minor: StrictInt
     currency: str
     creditor_sort_code: str
     creditor_account_number: str

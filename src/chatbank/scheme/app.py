@@ -17,7 +17,7 @@ from typing import Annotated, Any
 import httpx
 from fastapi import Depends, FastAPI, Request
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, StrictInt, ValidationError
 
 from chatbank.core.clock import as_utc
 from chatbank.core.errors import ChatbankError, Conflict, InvalidInput, NotFound
@@ -34,7 +34,7 @@ STATUS_OF = {InvalidInput: 400, NotFound: 404, Conflict: 409}
 
 class SubmissionBody(BaseModel):
     transfer_id: str
-    amount_minor: int
+    amount_minor: StrictInt
     currency: str
     creditor_sort_code: str
     creditor_account_number: str

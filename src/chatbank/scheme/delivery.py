@@ -69,7 +69,7 @@ class Delivery:
                 await self._deliver(payment)
             elif payment.state in (PaymentState.ACCEPTED, PaymentState.REJECTED):
                 await self._finish(payment, settle=payment.state == PaymentState.ACCEPTED)
-        except (httpx.HTTPError, BankAnswerError) as error:
+        except (httpx.HTTPError, BankAnswerError, ValueError) as error:  # ValueError: not JSON
             delay = retry_delay_s(payment.attempts, self.settings.retry_base_s,
                                   self.settings.retry_max_s)
             now = self.clock.now()
