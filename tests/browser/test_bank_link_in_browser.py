@@ -8,7 +8,7 @@ import re
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tests.browser.actors import sign_up_in_ui
+from tests.browser.actors import sign_up_in_context, sign_up_in_ui
 from tests.browser.conftest import Pages, screenshot
 from tests.contract.tpp import SANDBOX_PASSWORD
 from tests.support.api import unique_handle
@@ -100,6 +100,59 @@ def test_link_ask_audit_and_disconnect(bank_stack: Stack, browser: Browser) -> N
         refused = latest_reply(page)
         expect(refused).to_contain_text("Link a bank first")
         expect(refused.get_by_role("button", name="Link a bank")).to_be_visible()
+    finally:
+        pages.close()
+    assert not pages.errors, pages.errors
+
+
+def test_request_money_and_pay_at_the_bank(bank_stack: Stack, browser: Browser) -> None:
+    bank_url = bank_stack.banks["northbank"].url
+    pages = Pages(browser)
+    try:
+        ann = pages.new()
+        sign_up_in_ui(ann, bank_stack.platform_url, unique_handle("r"), "Ann Requester")
+        link_northbank(ann, bank_stack)
+        ann.click("#choose-receiving")
+        ann.click("#save-receiving")
+        expect(ann.locator("#receiving-account")).to_contain_text("••1833")
+
+        ben = pages.new()
+        ben_user = sign_up_in_context(ben, bank_stack.platform_url, "Ben Payer")
+        ann.click("#new-chat")
+        ann.locator("#new-chat-search").fill(ben_user["handle"][:8])
+        ann.locator(f'#new-chat-search-results [data-handle="{ben_user["handle"]}"]').click()
+        expect(ann.locator("#privacy-centre")).to_be_hidden()
+        ann.click("#money-button")
+        ann.click("#menu-request")
+        ann.fill("#request-dialog-amount", "12.50")
+        ann.fill("#request-dialog-note", "concert tickets")
+        ann.click("#request-dialog-submit")
+        ann_card = ann.locator('#messages .card[data-kind="payment"]')
+        expect(ann_card).to_have_attribute("data-status", "draft")
+        expect(ann_card).to_contain_text("£12.50")
+
+        ben.locator("#conversation-list .conv-item", has_text="Ann Requester").click()
+        ben_card = ben.locator('#messages .card[data-kind="payment"]')
+        expect(ben_card).to_contain_text("concert tickets")
+        screenshot(ben, "payment-request-card")
+        ben_card.locator('[data-action="authorise"]').click()
+        ben.wait_for_url(re.compile(re.escape(bank_url)))
+        ben.fill("input[name=login]", "bob")
+        ben.fill("input[name=password]", SANDBOX_PASSWORD)
+        ben.click("button[type=submit]")
+        code = ben.text_content("#sandbox-code") or ""
+        ben.fill("input[name=code]", code.strip())
+        ben.click("button[type=submit]")
+        expect(ben.locator("body")).to_contain_text("12.50")
+        screenshot(ben, "payment-bank-approval")
+        ben.click("button[value=approve]")
+        ben.wait_for_url(re.compile(re.escape(bank_stack.platform_url) + "/#/"))
+        ben_card = ben.locator('#messages .card[data-kind="payment"]')
+        expect(ben_card).to_have_attribute("data-status", "completed", timeout=20_000)
+        expect(ann_card).to_have_attribute("data-status", "completed", timeout=20_000)
+        expect(ann_card).to_contain_text("Paid")
+        screenshot(ann, "payment-completed-requester")
+        screenshot(ben, "payment-completed-payer")
     finally:
         pages.close()
     assert not pages.errors, pages.errors

@@ -83,6 +83,13 @@ export const api = {
   paymentVerb: (paymentId, verb) => request("POST", `/payments/${enc(paymentId)}/${verb}`),
   unreact: (messageId, emoji) =>
     request("DELETE", `/messages/${enc(messageId)}/reactions/${enc(emoji)}`),
+  // Payments in chats (docs/payments.md).
+  pay: (body) => request("POST", "/payments", body),
+  requestMoney: (body) => request("POST", "/payments/requests", body),
+  receivingAccount: () => request("GET", "/payments/receiving-account"),
+  receivingOptions: () => request("GET", "/payments/receiving-account/options"),
+  setReceiving: (link_id, account_id) =>
+    request("PUT", "/payments/receiving-account", { link_id, account_id }),
   // Bank links and the privacy centre.
   banks: () => request("GET", "/banks"),
   links: () => request("GET", "/links"),

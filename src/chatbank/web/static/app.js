@@ -135,6 +135,16 @@ class App {
   applyRoute() {
     const { path, params } = this.route();
     const open = path === "/privacy";
+    const chat = /^\/c\/([\w-]{1,80})$/.exec(path);
+    if (chat) {
+      // Back from the bank after a payment: "#/c/<conversation>?payment=<id>&status=<status>".
+      const status = params.get("status");
+      if (status) this.toast(`Payment ${status.replace(/_/g, " ").slice(0, 40)}.`);
+      history.replaceState(null, "", `${location.pathname}${location.search}#/`);
+      this.privacyOpen = false;
+      this.openConversation(chat[1]);
+      return;
+    }
     if (open && (!this.privacyOpen || params.has("linked") || params.has("link_error"))) {
       this.info.open = false;
       this.privacy.show(params);

@@ -40,11 +40,13 @@ export function paymentCard(p, { meId, onPaymentAction }) {
   const amount = p.amount && typeof p.amount === "object" ? text(p.amount.display, 40) : "";
   const title = p.kind === "request" ? `${payee.name} requested money` : `${payer.name} is paying`;
   const actions = actionsFor(p, meId);
+  const statusText = status === "draft" && payer.id === meId ? "Waiting for you"
+    : STATUS_TEXT[status] || status;
   return h("div", { class: "card card-payment", dataset: { kind: "payment", status } },
     h("div", { class: "card-head" },
       h("div", { class: "card-title" }, title),
       h("span", { class: `card-status status-${status.replace(/[^a-z_]/g, "")}` },
-        STATUS_TEXT[status] || status)),
+        statusText)),
     h("div", { class: "card-amount" }, amount),
     h("dl", { class: "card-rows" },
       h("dt", null, "From"), h("dd", null, payer.name),

@@ -77,6 +77,7 @@ export class PrivacyCentre {
     this.banner = h("div", { class: "privacy-banner", id: "privacy-banner", role: "status", hidden: true });
     this.linksList = h("ul", { class: "link-list", id: "linked-banks", "aria-label": "Linked banks" });
     this.linkForm = h("form", { class: "link-form", id: "link-bank-form" });
+    this.receiving = h("div", { class: "receiving", id: "receiving-account" });
     this.logList = h("ol", { class: "access-log", id: "access-log", "aria-label": "Access log" });
     this.olderLog = h("button", { type: "button", class: "button", id: "access-log-older", hidden: true,
       onclick: () => this.loadLog(true) }, "Show older entries");
@@ -96,6 +97,9 @@ export class PrivacyCentre {
         this.section("Link a bank", "privacy-link-new",
           h("p", { class: "section-hint" }, "You sign in at your bank, never here. Choose what chatbank may do with your bank data; you can change your mind at any time."),
           this.linkForm),
+        this.section("Receiving money", "privacy-receiving",
+          h("p", { class: "section-hint" }, "Money people send you in chats goes to this account. Only the payer's bank sees its full number."),
+          this.receiving),
         this.section("Access log", "privacy-log",
           h("p", { class: "section-hint" }, "Every time chatbank used your bank data, newest first."),
           this.logList, this.olderLog),
@@ -152,6 +156,7 @@ export class PrivacyCentre {
       }
       this.links = Array.isArray(links.links) ? links.links : [];
       this.renderLinks();
+      this.renderReceiving((await api.receivingAccount()).receiving_account);
     } catch (err) {
       this.say(err.userMessage || err.message, "error");
     }
@@ -181,7 +186,9 @@ export class PrivacyCentre {
         h("div", { class: "link-top" },
           h("span", { class: "link-bank" }, name),
           h("span", { class: `link-status status-${status}` }, STATUS_WORDS[status] || status)),
-        h("ul", { class: "link-purposes", "aria-label": `What chatbank may do with ${name}` },
+        live ? null : h("div", { class: "link-dates" }, "chatbank no longer has access. It had asked to:"),
+        h("ul", { class: `link-purposes${live ? "" : " ended"}`,
+          "aria-label": live ? `What chatbank may do with ${name}` : `What chatbank could do with ${name}` },
           (Array.isArray(link.purposes) ? link.purposes : []).map((p) =>
             h("li", null, `${this.capital(this.purposeWords(p))}`))),
         dates ? h("div", { class: "link-dates" }, dates) : null,
@@ -189,6 +196,53 @@ export class PrivacyCentre {
           "aria-label": `Disconnect ${name}`, onclick: () => this.disconnect(link, name) },
         "Disconnect") : null);
     }));
+  }
+
+  renderReceiving(account) {
+    const canChoose = this.links.some((l) => l.status === "active"
+      && Array.isArray(l.purposes) && l.purposes.includes("make_payments_i_ask_for"));
+    const current = account && typeof account === "object"
+      ? `${str(account.label, 80)} ${str(account.account, 8)}`.trim() : "";
+    fill(this.receiving,
+      h("p", { class: "receiving-current" }, current || "No receiving account yet: people cannot send you money."),
+      canChoose ? h("button", { type: "button", class: "button small", id: "choose-receiving",
+        onclick: () => this.chooseReceiving() }, current ? "Change account" : "Choose account")
+        : h("p", { class: "section-hint" }, "Link a bank and let chatbank make the payments you ask for to receive money."));
+  }
+
+  async chooseReceiving() {
+    let options = [];
+    try {
+      const body = await api.receivingOptions();
+      options = Array.isArray(body.options) ? body.options : [];
+    } catch (err) {
+      this.say(err.userMessage || err.message, "error");
+      return;
+    }
+    if (!options.length) {
+      this.say("None of your linked accounts can receive money.", "error");
+      return;
+    }
+    const select = h("select", { id: "receiving-choice", "aria-label": "Account to receive money in" },
+      options.map((o, i) => h("option", { value: String(i) },
+        `${str(o.label, 80)} ${str(o.account, 8)}`.trim())));
+    const save = h("button", { type: "submit", class: "button primary small", id: "save-receiving" }, "Use this account");
+    const form = h("form", { class: "inline-form" }, select, save);
+    form.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      const chosen = options[Number(select.value)];
+      save.disabled = true;
+      try {
+        const body = await api.setReceiving(chosen.link_id, chosen.account_id);
+        this.renderReceiving(body.receiving_account);
+        this.say("Saved: money sent to you goes to this account.", "ok");
+      } catch (err) {
+        this.say(err.userMessage || err.message, "error");
+        save.disabled = false;
+      }
+    });
+    this.receiving.append(form);
+    select.focus();
   }
 
   capital(text) {

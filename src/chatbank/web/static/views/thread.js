@@ -2,6 +2,7 @@
 
 import { avatar, dayLabel, fill, h, icon, initialsOf } from "./dom.js";
 import { bubbleSignature, renderMessage } from "./message.js";
+import { openMoneyDialog } from "./money.js";
 
 const GROUP_GAP_MS = 5 * 60 * 1000;
 const TYPING_FRAME_EVERY_MS = 3000;
@@ -41,7 +42,19 @@ export class Thread {
       placeholder: "Write a message", "aria-label": "Message", maxlength: "4000" });
     this.sendButton = h("button", { type: "submit", class: "send-button", id: "send",
       "aria-label": "Send" }, icon("send"));
-    this.composer = h("form", { class: "composer", id: "composer" }, this.input, this.sendButton);
+    this.moneyMenu = h("div", { class: "money-menu", id: "money-menu", role: "menu", hidden: true },
+      h("button", { type: "button", role: "menuitem", id: "menu-pay",
+        onclick: () => this.money("pay") }, "💷 Send money"),
+      h("button", { type: "button", role: "menuitem", id: "menu-request",
+        onclick: () => this.money("request") }, "🧾 Request money"));
+    this.moneyButton = h("button", { type: "button", class: "icon-button money-button", id: "money-button",
+      title: "Send or request money", "aria-label": "Send or request money", "aria-haspopup": "menu",
+      "aria-expanded": "false", onclick: () => this.toggleMoneyMenu() }, icon("pound"));
+    this.composer = h("form", { class: "composer", id: "composer" },
+      h("div", { class: "money-wrap" }, this.moneyButton, this.moneyMenu), this.input, this.sendButton);
+    document.addEventListener("click", (event) => {
+      if (!this.moneyMenu.hidden && !event.target.closest(".money-wrap")) this.toggleMoneyMenu(false);
+    });
     this.empty = h("div", { class: "thread-empty" },
       h("div", { class: "thread-empty-mark" }, icon("lock")),
       h("h2", null, "Welcome to chatbank"),
@@ -83,6 +96,27 @@ export class Thread {
       event.preventDefault();
       this.submit();
     });
+  }
+
+  /** The other person in a direct chat with a human (bots cannot pay or be paid). */
+  payableOther() {
+    const conversation = this.conversation();
+    if (!conversation || conversation.kind !== "direct") return null;
+    const other = (conversation.members || []).find((m) => m.id !== this.app.store.me.id);
+    return other && other.handle !== "assistant" && !other.is_bot ? other : null;
+  }
+
+  toggleMoneyMenu(force) {
+    const open = force === undefined ? this.moneyMenu.hidden : force;
+    this.moneyMenu.hidden = !open;
+    this.moneyButton.setAttribute("aria-expanded", String(open));
+    if (open) this.moneyMenu.querySelector("button").focus();
+  }
+
+  money(kind) {
+    this.toggleMoneyMenu(false);
+    const other = this.payableOther();
+    if (other) openMoneyDialog(this.app, this.conversation(), other, kind);
   }
 
   autoGrow() {
@@ -165,6 +199,8 @@ export class Thread {
       this.input.value = "";
     }
     this.renderHead(conversation);
+    this.moneyButton.hidden = !this.payableOther();
+    if (this.moneyButton.hidden) this.toggleMoneyMenu(false);
     const stick = switched || this.atBottom();
     this.renderMessages(conversation);
     if (this.preserveFromTop !== null) {
