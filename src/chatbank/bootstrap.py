@@ -15,7 +15,11 @@ from chatbank.assistant.skills.base import Skill
 from chatbank.assistant.skills.conversation import SmallTalk
 from chatbank.assistant.skills.linking import LinkBank, UnlinkBank
 from chatbank.assistant.skills.payments import PayContact
+from chatbank.assistant.skills.privacy import PrivacyQuestion
+from chatbank.assistant.skills.spending import SpendingSummary
 from chatbank.assistant.skills.support import SupportAnswers
+from chatbank.assistant.skills.transactions import SearchTransactions
+from chatbank.assistant.skills.upcoming import UpcomingPayments
 from chatbank.config import Settings
 from chatbank.connect.directory import BankDirectory
 from chatbank.connect.gateway import DataGateway
@@ -202,6 +206,8 @@ def build_assistant(engine: AsyncEngine, messenger: Messenger, bot: User, links:
                            UnlinkBank(links, directory), SmallTalk()]
     if payments is not None:
         skills.append(PayContact(payments, payments.chat))
+    skills += [SearchTransactions(gateway), SpendingSummary(gateway), UpcomingPayments(gateway)]
+    skills.append(PrivacyQuestion(links, directory, AuditLog(engine, clock, lambda bank: bank)))
     assistant = Assistant(bot, messenger.messages, SqlDialogueStates(engine), load_nlu_async,
                           skills, SupportAnswers(), clock)
     messenger.messages.observers.append(assistant)
