@@ -191,7 +191,7 @@ async def build_payments(settings: Settings, engine: AsyncEngine, messenger: Mes
     receiving = ReceivingAccounts(store, links, gateway, vault, clock)
     limits = PaymentLimits(settings.payment_limit_minor, settings.payment_daily_limit_minor)
     payments = Payments(store, chat, receiving, audit, clock, limits)
-    execution = PaymentExecution(payments, store, pisp, links, vault)
+    execution = PaymentExecution(payments, store, pisp, links, vault, gateway)
     tracker = PaymentTracker(execution, store)
     await tracker.resume()
     return PaymentsContext(payments, execution, receiving, tracker, chat)

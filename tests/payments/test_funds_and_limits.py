@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from urllib.parse import parse_qs, urlparse
 
 import pytest
 
+from tests.contract.tpp import customer_journey
 from tests.payments.flows import (
     answer_payment,
     direct_chat,
@@ -14,7 +16,7 @@ from tests.payments.flows import (
     ready_to_receive,
     total_available,
 )
-from tests.support.linking import PlatformUser
+from tests.support.linking import PlatformUser, finish_at_platform
 from tests.support.stack import Stack, running_stack
 
 NewUser = Callable[..., PlatformUser]
@@ -57,3 +59,26 @@ def test_not_enough_money_is_found_before_sending_and_the_daily_limit_holds(
     allowed = alice.post("/api/v1/payments", {"conversation_id": chat,
                                               "payee_id": bob.user["id"], "amount": "1000.01"})
     assert allowed.status_code == 201, allowed.text
+
+
+def test_linked_balances_that_cannot_cover_it_stop_the_payment_before_the_bank(
+        stack: Stack, new_user: NewUser) -> None:
+    alice, bob = new_user("Alice Adams"), new_user("Bob Brown")
+    ready_to_receive(stack, bob, "bob")
+    bank = stack.banks["northbank"]
+    current = next(a.id for a in bank.accounts("alice") if str(a.subtype) == "CurrentAccount")
+    url = alice.start_link("northbank", ["make_payments_i_ask_for"])
+    query = parse_qs(urlparse(url).query)
+    answer = customer_journey(bank.url, query["client_id"][0], query["request_uri"][0],
+                              "alice", "approve", [current],
+                              redirect_uri=f"{stack.platform_url}/connect/callback")
+    assert finish_at_platform(alice, answer).status_code == 303
+    chat = direct_chat(alice, bob)
+    big = alice.post("/api/v1/payments", {"conversation_id": chat, "payee_id": bob.user["id"],
+                                          "amount": "4999.00"}).json()["payment"]
+    refused = alice.post(f"/api/v1/payments/{big['id']}/authorise", {})
+    assert (refused.status_code, refused.json()["error"]["code"]) == (422, "insufficient_funds")
+    assert payment(alice, big["id"])["status"] == "draft"
+    small = alice.post("/api/v1/payments", {"conversation_id": chat, "payee_id": bob.user["id"],
+                                            "amount": "1.00"}).json()["payment"]
+    assert alice.post(f"/api/v1/payments/{small['id']}/authorise", {}).status_code == 200

@@ -11,6 +11,7 @@ import logging
 from collections.abc import Callable
 
 from chatbank.connect.errors import BankUnavailable
+from chatbank.connect.gateway import DataGateway
 from chatbank.connect.links import Links
 from chatbank.connect.model import LinkStatus, state_digest
 from chatbank.connect.pisp import (
@@ -21,10 +22,12 @@ from chatbank.connect.pisp import (
     PaymentOrder,
 )
 from chatbank.connect.ports import SealingVault
+from chatbank.connect.views import balances_of
 from chatbank.core.errors import ChatbankError, Conflict, Forbidden, InvalidInput
 from chatbank.payments.model import AUTHORISATION_TTL, Payment, PaymentStatus, check_daily_limit
 from chatbank.payments.services import Payments, start_of_day
 from chatbank.payments.transactions import PaymentStore
+from chatbank.privacy.purposes import DataClass, Purpose
 
 log = logging.getLogger("chatbank.payments")
 INSUFFICIENT_FUNDS = "insufficient_funds"
@@ -43,9 +46,9 @@ class PaymentExecution:
     """Authorise at the payer's bank, execute once, follow the status to the end."""
 
     def __init__(self, payments: Payments, store: PaymentStore, pisp: PaymentInitiation,
-                 links: Links, vault: SealingVault) -> None:
+                 links: Links, vault: SealingVault, gateway: DataGateway | None = None) -> None:
         self.payments, self.store, self.pisp = payments, store, pisp
-        self.links, self.vault = links, vault
+        self.links, self.vault, self.gateway = links, vault, gateway
         self.clock = payments.clock
         # The tracker registers here: called for payments the bank has not finished yet.
         self.on_pending: Callable[[str], None] = lambda _payment_id: None
@@ -81,6 +84,7 @@ class PaymentExecution:
             spent = await tx.spent_since(user_id, start_of_day(self.clock.now()), payment.id)
         check_daily_limit(spent, payment.amount, self.payments.limits)
         bank = await self._payer_bank(user_id, bank_id)
+        await self._check_known_balances(user_id, bank, payment)
         attempt = payment.attempts + 1
         consent_id = await self.pisp.create_consent(bank, await self._order(payment),
                                                     f"{payment.id}.c{attempt}")
@@ -101,6 +105,31 @@ class PaymentExecution:
             await self.payments.record(user_id, "payment_initiated", payment, True, None,
                                        self._bank_name(bank))
         return start.url
+
+    async def _check_known_balances(self, user_id: str, bank_id: str, payment: Payment) -> None:
+        """Refuse early when the payer's linked balances at that bank cannot cover it.
+
+        Only with a link granted for payments; any doubt (no link, bank down) lets the bank's
+        own funds confirmation decide after SCA.
+        """
+        if self.gateway is None or not any(
+                link.bank_id == bank_id and link.status is LinkStatus.ACTIVE
+                and Purpose.MAKE_PAYMENTS_I_ASK_FOR.value in link.purposes
+                for link in await self.links.links_of(user_id)):
+            return
+        try:
+            result = await self.gateway.read(user_id, Purpose.MAKE_PAYMENTS_I_ASK_FOR,
+                                             DataClass.BALANCES, payment.note or "payment",
+                                             actor="payments", bank_id=bank_id)
+        except ChatbankError:
+            return
+        available = [view.available for answer in result.answers
+                     for view in balances_of(answer) if view.available is not None
+                     and view.available.currency == payment.amount.currency]
+        if result.answers and available and all(
+                money.amount_minor < payment.amount.amount_minor for money in available):
+            raise InvalidInput(INSUFFICIENT_FUNDS, "None of your accounts at that bank has "
+                               "enough money for this payment right now.")
 
     async def do_complete_authorisation(self, user_id: str, state: str, code: str | None,
                                         error: str | None) -> Payment:
