@@ -80,3 +80,15 @@ def test_a_blocked_user_cannot_request_money(
                                                       "amount": "5"})
     assert (response.status_code, response.json()["error"]["code"]) == (403, "blocked")
     assert bob.http.get("/api/v1/payments").json()["payments"] == []
+
+
+def test_unlinking_the_bank_withdraws_the_receiving_account(
+        pair: tuple[PlatformUser, PlatformUser, str]) -> None:
+    alice, bob, chat = pair
+    link = next(lnk for lnk in bob.links() if lnk["status"] == "active")
+    assert bob.delete(f"/api/v1/links/{link['id']}").status_code == 200
+    assert bob.http.get("/api/v1/payments/receiving-account").json() == {
+        "receiving_account": None}
+    response = alice.post("/api/v1/payments", {"conversation_id": chat,
+                                               "payee_id": bob.user["id"], "amount": "1"})
+    assert response.json()["error"]["code"] == "payee_has_no_receiving_account"

@@ -93,15 +93,24 @@ class ReceivingAccounts:
         return options
 
     async def receiving_account_of(self, user_id: str) -> ReceivingAccount | None:
+        """The user's receiving account while the bank link behind it is active."""
         async with self.store.tx() as tx:
             found = await tx.receiving(user_id)
-        return found[0] if found else None
+        if found is None or not await self._link_active(user_id, found[0].link_id):
+            return None
+        return found[0]
+
+    async def _link_active(self, user_id: str, link_id: str) -> bool:
+        return any(link.id == link_id and link.status is LinkStatus.ACTIVE
+                   for link in await self.links.links_of(user_id))
 
     async def creditor_of(self, user_id: str) -> tuple[ReceivingAccount, Creditor]:
         """The payee's receiving account in full, for the payment's creditor account only."""
         async with self.store.tx() as tx:
             found = await _receiving(tx, user_id)
         account, sealed = found
+        if not await self._link_active(user_id, account.link_id):
+            raise no_receiving_account()  # unlinked: the account is no longer theirs to share
         try:
             plain = json.loads(await self.vault.open(user_id, sealed, _ad(user_id)))
         except ChatbankError:
