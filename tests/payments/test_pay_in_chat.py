@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 
 from tests.payments.flows import (
     authorise_at_bank,
@@ -71,3 +72,19 @@ def test_refusing_at_the_bank_leaves_a_draft_and_moves_no_money(
     assert "status=draft" in landed.headers["location"]
     assert payment(alice, pay["id"])["reason"] == "You said no at the bank."
     assert total_available(stack, "alice") == before
+
+
+def test_two_bank_answers_landing_at_once_pay_once(stack: Stack, new_user: NewUser) -> None:
+    alice, bob = new_user("Alice Adams"), new_user("Bob Brown")
+    ready_to_receive(stack, bob, "bob")
+    chat = direct_chat(alice, bob)
+    pay = alice.post("/api/v1/payments", {"conversation_id": chat, "payee_id": bob.user["id"],
+                                          "amount": "2.22"}).json()["payment"]
+    answers = [authorise_at_bank(stack, alice, pay["id"], "alice") for _ in range(2)]
+    before = total_available(stack, "bob")
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        landed = list(pool.map(lambda answer: alice.http.get(
+            "/payments/callback", params=answer).headers["location"], answers))
+    assert sum("status=completed" in location for location in landed) == 1, landed
+    assert total_available(stack, "bob") == before + 222
+    assert payment(bob, pay["id"])["status"] == "completed"
