@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from tests.browser.actors import sign_up_in_context, sign_up_in_ui
-from tests.browser.conftest import Pages, screenshot
+from tests.browser.conftest import MOBILE, Pages, screenshot
 from tests.contract.tpp import SANDBOX_PASSWORD
 from tests.support.api import unique_handle
 from tests.support.stack import Stack
@@ -100,6 +100,17 @@ def test_link_ask_audit_and_disconnect(bank_stack: Stack, browser: Browser) -> N
         refused = latest_reply(page)
         expect(refused).to_contain_text("Link a bank first")
         expect(refused.get_by_role("button", name="Link a bank")).to_be_visible()
+        screenshot(page, "assistant-refused-after-disconnect")
+
+        # On a phone the privacy centre is a page of its own, with a way back to the chats.
+        page.set_viewport_size(MOBILE)
+        page.goto(bank_stack.platform_url + "/#/privacy")
+        expect(page.locator("#privacy-centre")).to_be_visible()
+        expect(page.locator("#conversation-list")).to_be_hidden()
+        expect(link).to_have_attribute("data-status", "revoked")
+        screenshot(page, "privacy-centre-phone")
+        page.get_by_role("button", name="Back to chats").last.click()
+        expect(page.locator("#conversation-list")).to_be_visible()
     finally:
         pages.close()
     assert not pages.errors, pages.errors

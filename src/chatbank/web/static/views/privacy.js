@@ -84,7 +84,7 @@ export class PrivacyCentre {
     this.el = h("section", { class: "privacy-pane", id: "privacy-centre", "aria-labelledby": "privacy-title", hidden: true },
       h("header", { class: "thread-head privacy-head" },
         h("button", { type: "button", class: "icon-button back", "aria-label": "Back to chats",
-          onclick: () => app.closePrivacy() }, icon("back")),
+          onclick: () => { app.closePrivacy(); app.closeConversation(); } }, icon("back")),
         h("span", { class: "head-avatar privacy-mark" }, icon("lock")),
         h("div", { class: "thread-head-text" },
           h("h2", { class: "thread-title", id: "privacy-title" }, "Privacy centre"),
