@@ -3,7 +3,9 @@ bank's own pages, ask the assistant about money, see each read in the access log
 
 from __future__ import annotations
 
+import json
 import re
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
@@ -11,7 +13,7 @@ from playwright.sync_api import Browser, Page, expect
 from tests.browser.actors import sign_up_in_context, sign_up_in_ui
 from tests.browser.conftest import MOBILE, Pages, screenshot
 from tests.contract.tpp import SANDBOX_PASSWORD
-from tests.support.api import unique_handle
+from tests.support.api import PASSWORD, unique_handle
 from tests.support.stack import Stack
 
 pytestmark = pytest.mark.browser
@@ -109,8 +111,24 @@ def test_link_ask_audit_and_disconnect(bank_stack: Stack, browser: Browser) -> N
         expect(page.locator("#conversation-list")).to_be_hidden()
         expect(link).to_have_attribute("data-status", "revoked")
         screenshot(page, "privacy-centre-phone")
+        with page.expect_download() as download:
+            page.click("#download-data")
+        exported = json.loads(Path(download.value.path()).read_text())
+        assert "Pat Privacy" in json.dumps(exported)
+        assert download.value.suggested_filename.endswith(".json")
         page.get_by_role("button", name="Back to chats").last.click()
         expect(page.locator("#conversation-list")).to_be_visible()
+
+        page.click("#open-privacy")
+        page.click("#delete-account")
+        page.fill("#confirm-delete-account-password", "not my password")
+        page.click("#confirm-delete-account-confirm")
+        expect(page.locator("#privacy-banner")).to_have_attribute("data-tone", "error")
+        page.click("#delete-account")
+        page.fill("#confirm-delete-account-password", PASSWORD)
+        page.click("#confirm-delete-account-confirm")
+        expect(page.get_by_role("button", name="Create account").or_(
+            page.get_by_role("button", name="Log in"))).to_be_visible()
     finally:
         pages.close()
     assert not pages.errors, pages.errors
@@ -164,6 +182,13 @@ def test_request_money_and_pay_at_the_bank(bank_stack: Stack, browser: Browser) 
         expect(ann_card).to_contain_text("Paid")
         screenshot(ann, "payment-completed-requester")
         screenshot(ben, "payment-completed-payer")
+
+        ann.click("#open-privacy")
+        expect(ann.locator("#access-log")).to_contain_text("concert tickets")
+        ann.click("#revoke-all")
+        ann.click("#confirm-revoke-all-confirm")
+        expect(ann.locator("#privacy-banner")).to_contain_text("Disconnected 1 bank")
+        expect(ann.locator('#linked-banks .link-item[data-status="active"]')).to_have_count(0)
     finally:
         pages.close()
     assert not pages.errors, pages.errors
