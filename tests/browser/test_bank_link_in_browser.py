@@ -28,11 +28,12 @@ def latest_reply(page: Page) -> object:
     return page.locator('#messages .card[data-kind="assistant.reply"]').last
 
 
-def link_northbank(page: Page, stack: Stack) -> None:
+def link_northbank(page: Page, stack: Stack, decision: str = "approve") -> None:
+    """From the privacy centre through Northbank's pages as alice, and back."""
     bank_url = stack.banks["northbank"].url
     page.click("#open-privacy")
     expect(page.locator("#privacy-centre")).to_be_visible()
-    expect(page.locator("#linked-banks")).to_contain_text("No banks linked yet")
+    expect(page.locator('#linked-banks .link-item[data-status="active"]')).to_have_count(0)
     expect(page.locator("#link-bank")).to_have_value("northbank")
     expect(page.get_by_label("Answer my questions about my accounts")).to_be_checked()
     page.click("#link-bank-submit")
@@ -44,8 +45,9 @@ def link_northbank(page: Page, stack: Stack) -> None:
     page.fill("input[name=code]", code.strip())
     page.click("button[type=submit]")
     page.wait_for_url(f"{bank_url}/consent")
-    screenshot(page, "bank-link-consent")
-    page.click("button[value=approve]")
+    if decision == "approve":
+        screenshot(page, "bank-link-consent")
+    page.click(f"button[value={decision}]")
     page.wait_for_url(re.compile(r"#/privacy$"))
 
 
@@ -54,6 +56,15 @@ def test_link_ask_audit_and_disconnect(bank_stack: Stack, browser: Browser) -> N
     try:
         page = pages.new()
         sign_up_in_ui(page, bank_stack.platform_url, unique_handle("p"), "Pat Privacy")
+        expect(page.locator("#open-privacy")).to_be_visible()
+        page.click("#open-privacy")
+        expect(page.locator("#linked-banks")).to_contain_text("No banks linked yet")
+
+        link_northbank(page, bank_stack, decision="refuse")
+        expect(page.locator("#privacy-banner")).to_have_attribute("data-tone", "error")
+        expect(page.locator("#privacy-banner")).to_contain_text("Linking did not work")
+        screenshot(page, "privacy-centre-link-refused")
+
         link_northbank(page, bank_stack)
 
         banner = page.locator("#privacy-banner")

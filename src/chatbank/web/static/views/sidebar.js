@@ -63,7 +63,7 @@ export class Sidebar {
       .filter((c) => !this.filter || store.titleOf(c).toLowerCase().includes(this.filter));
     if (!items.length) {
       fill(this.list, h("li", { class: "empty-list" },
-        this.filter ? "No chats match." : "No chats yet. Start one with the + button."));
+        this.filter ? "No chats match." : "No chats yet. Start one with the + button, or ask the assistant with ✦."));
       return;
     }
     fill(this.list, items.map((c) => this.item(c)));
