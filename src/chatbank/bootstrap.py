@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from redis.asyncio import Redis
+from redis.asyncio import BlockingConnectionPool, Redis
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from chatbank.assistant.adapters.sql_state import SqlDialogueStates
@@ -133,7 +133,9 @@ async def build_messenger(settings: Settings, engine: AsyncEngine, clock: Clock)
     publisher: EventPublisher
     limiter: RateLimiter
     if settings.redis_url:
-        redis = Redis.from_url(settings.redis_url)
+        # A blocking pool waits for a free connection instead of failing at once when busy.
+        redis = Redis.from_pool(BlockingConnectionPool.from_url(
+            settings.redis_url, max_connections=64, timeout=5))
         redis_publisher = RedisPublisher(hub, redis)
         await redis_publisher.start()
         publisher, limiter = redis_publisher, RedisRateLimiter(redis)
