@@ -49,6 +49,12 @@ class Hub:
             for connection in self._by_user.get(user_id, ()):
                 connection.offer((event, text))
 
+    def resync(self) -> None:
+        """Ask every local socket to catch up from its cursors (after missed fan-out)."""
+        for connections in self._by_user.values():
+            for connection in connections:
+                connection.offer(({"type": "_resync"}, ""))
+
     def online(self, user_id: str) -> bool:
         return user_id in self._by_user
 

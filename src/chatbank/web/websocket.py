@@ -163,6 +163,9 @@ async def _write_loop(ws: WebSocket, connection: Connection, platform: Platform)
             await _release(ws, connection, platform, held or [])
             held = None
             await ws.send_text('{"type":"resumed"}')
+        elif kind == "_resync":
+            for conversation_id, seq in list(connection.cursors.items()):
+                await _catch_up(ws, connection, platform, conversation_id, seq, None)
         elif kind == "event" and held is not None:
             held.append((frame, text))
         elif kind == "event":

@@ -111,6 +111,8 @@ class RedisPublisher:
                     self._retry_in_s = RECONNECT_DELAY_S[0]
                     if self._ready.is_set():
                         log.info("event=realtime_subscriber_restored")
+                        # Events published while we were cut off: every socket catches up.
+                        self.hub.resync()
                     self._ready.set()
                 elif item["type"] == "message":
                     self._deliver(item["data"])
