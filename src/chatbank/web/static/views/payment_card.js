@@ -38,7 +38,9 @@ export function paymentCard(p, { meId, onPaymentAction }) {
   const payee = person(p.payee);
   const status = text(p.status, 40);
   const amount = p.amount && typeof p.amount === "object" ? text(p.amount.display, 40) : "";
-  const title = p.kind === "request" ? `${payee.name} requested money` : `${payer.name} is paying`;
+  const title = p.kind === "request"
+    ? `${payee.id === meId ? "You" : payee.name} requested money`
+    : `${payer.id === meId ? "You are" : `${payer.name} is`} paying`;
   const actions = actionsFor(p, meId);
   const statusText = status === "draft" && payer.id === meId ? "Waiting for you"
     : STATUS_TEXT[status] || status;
