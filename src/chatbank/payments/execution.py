@@ -144,12 +144,16 @@ class PaymentExecution:
             raise Forbidden("authorisation_other_user", "Someone else started this payment.")
         if payment.status is not PaymentStatus.AWAITING_AUTHORISATION:
             raise authorisation_invalid()  # e.g. a replayed callback: already paying
-        bank_name = self._bank_name(payment.bank_id)
+        bank_name = self._bank_name(attempt.bank_id)
+        # An older attempt (the payer clicked twice) may still pay, but never undoes the latest.
+        latest = payment.consent_id == attempt.consent_id
         if error or not code or attempt.expires_at.replace(tzinfo=now.tzinfo) < now:
             why = "You said no at the bank." if error == "access_denied" else (
                 "The bank did not authorise the payment; try again.")
             await self.payments.record(user_id, "payment_authorised", payment, False,
                                        error or "no_code", bank_name)
+            if not latest:
+                raise authorisation_invalid()
             return await self.payments.move(payment, PaymentStatus.DRAFT, why)
         try:
             verifier = await self.vault.open(user_id, bytes(attempt.sealed_verifier),
@@ -159,10 +163,12 @@ class PaymentExecution:
         except ChatbankError as failure:
             await self.payments.record(user_id, "payment_authorised", payment, False,
                                        failure.code, bank_name)
-            return await self.payments.move(payment, PaymentStatus.DRAFT, failure.message)
+            raise  # still awaiting authorisation: the payer may try again
         if not funded:
             await self.payments.record(user_id, "payment_rejected", payment, False,
                                        INSUFFICIENT_FUNDS, bank_name)
+            if not latest:
+                raise InvalidInput(INSUFFICIENT_FUNDS, "Not enough money in that account.")
             return await self.payments.move(payment, PaymentStatus.REJECTED,
                                             "Not enough money in the account you chose.")
         sealed = await self.vault.seal(user_id, token.encode(), _token_ad(payment.id))

@@ -9,7 +9,7 @@ from fastapi import APIRouter
 from fastapi.responses import RedirectResponse
 from pydantic import Field
 
-from chatbank.core.errors import ChatbankError, Unauthenticated
+from chatbank.core.errors import ChatbankError
 from chatbank.core.money import format_money
 from chatbank.payments import PaymentsContext
 from chatbank.payments.model import Payment, ReceivingAccount
@@ -175,8 +175,6 @@ async def payment_callback(auth: AuthDep, platform: PlatformDep, state: str = ""
     try:
         payment = await payments_of(platform).execution.do_complete_authorisation(
             auth.user.id, state[:200], code, error)
-    except Unauthenticated:
-        raise
     except ChatbankError as failure:
         return RedirectResponse(f"/#/?payment_error={quote(failure.code)}", 303)
     return RedirectResponse(
