@@ -210,7 +210,9 @@ def build_assistant(engine: AsyncEngine, messenger: Messenger, bot: User, links:
         skills.append(PayContact(payments, payments.chat))
     skills += [SearchTransactions(gateway), SpendingSummary(gateway), UpcomingPayments(gateway)]
     skills.append(PrivacyQuestion(links, directory, AuditLog(engine, clock, lambda bank: bank)))
-    assistant = Assistant(bot, messenger.messages, SqlDialogueStates(engine), load_nlu_async,
-                          skills, SupportAnswers(), clock)
+    assistant = Assistant(bot, messenger.messages, messenger.conversations,
+                          SqlDialogueStates(engine), load_nlu_async, skills, SupportAnswers(),
+                          clock)
     messenger.messages.observers.append(assistant)
+    messenger.accounts.after_sign_up.append(assistant.welcome)
     return assistant

@@ -137,10 +137,11 @@ def test_a_group_made_in_the_ui_is_managed_from_its_info_panel_and_works_at_phon
     trip = alice.call("POST", "/conversations/group", {
         "title": "Weekend trip", "member_ids": [dan["id"]]})["conversation"]
     alice.send(trip["id"], "Who is driving?")
-    expect(phone.locator("#conversation-list .conv-item .badge")).to_have_text("1")
+    trip_row = phone.locator("#conversation-list .conv-item", has_text="Weekend trip")
+    expect(trip_row.locator(".badge")).to_have_text("1")
     expect(phone.locator(".thread-pane")).to_be_hidden()
     screenshot(phone, "06-mobile-list")
-    phone.locator("#conversation-list .conv-item").click()
+    trip_row.click()
     expect(phone.locator("#conversation-list")).to_be_hidden()
     expect(phone.locator("#messages .msg-text")).to_have_text(["Who is driving?"])
     composer = phone.get_by_label("Message", exact=True)

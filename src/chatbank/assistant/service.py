@@ -17,8 +17,10 @@ from chatbank.assistant.dialogue.policy import Move, decide
 from chatbank.assistant.dialogue.state import DialogueState, Form
 from chatbank.assistant.nlu.parse import Nlu, load_nlu
 from chatbank.assistant.skills.base import Outcome, Reply, Skill, Turn
+from chatbank.assistant.skills.conversation import help_card
 from chatbank.core.clock import Clock
 from chatbank.messenger.model import Message, User
+from chatbank.messenger.services.conversations import Conversations
 from chatbank.messenger.services.messages import Messages
 
 log = logging.getLogger("chatbank.assistant")
@@ -28,10 +30,11 @@ MIN_CONFIDENCE = 0.45
 
 
 class Assistant:
-    def __init__(self, bot: User, messages: Messages, states: SqlDialogueStates,
-                 nlu: Callable[[], Awaitable[Nlu]], skills: list[Skill], fallback: Skill,
-                 clock: Clock) -> None:
+    def __init__(self, bot: User, messages: Messages, conversations: Conversations,
+                 states: SqlDialogueStates, nlu: Callable[[], Awaitable[Nlu]],
+                 skills: list[Skill], fallback: Skill, clock: Clock) -> None:
         self.bot, self.messages, self.states, self.nlu = bot, messages, states, nlu
+        self.conversations = conversations
         self.skills = {intent: skill for skill in skills for intent in skill.intents}
         self.fallback, self.clock = fallback, clock
         self._tasks: set[asyncio.Task[None]] = set()
@@ -46,6 +49,15 @@ class Assistant:
         task = asyncio.get_running_loop().create_task(self._respond(message))
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
+
+    async def welcome(self, user: User) -> None:
+        """Open the assistant's chat with a new user, so it is in their chat list from the start."""
+        view = await self.conversations.open_direct_as(self.bot, user.id)
+        card = help_card("Hi! I'm your banking assistant",
+                         "Link a bank and ask me about it. I say where every answer came from "
+                         "and never move money without your yes and your bank's approval.")
+        await self.messages.post(self.bot.id, view.conversation.id, "welcome", None,
+                                 (REPLY_CARD_KIND, card.payload()), None)
 
     async def drain(self) -> None:
         """Wait for replies in flight (shutdown, tests)."""

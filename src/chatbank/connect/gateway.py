@@ -19,7 +19,7 @@ from chatbank.connect.ob_client import OpenBankingClient
 from chatbank.connect.ports import AuditTrail
 from chatbank.core.clock import Clock
 from chatbank.core.errors import ChatbankError, Forbidden
-from chatbank.privacy.policy import ConsentedLink, Decision, check_read
+from chatbank.privacy.policy import ConsentedLink, Decision, check_read, needs_reconfirmation
 from chatbank.privacy.policy import LinkStatus as PolicyLinkStatus
 from chatbank.privacy.purposes import DataClass, Purpose
 
@@ -44,7 +44,7 @@ def consented(link: BankLink) -> ConsentedLink:
         purposes=frozenset(Purpose(p) for p in link.purposes),
         permissions=frozenset(link.permissions),
         consent_granted_at=link.authorised_at or link.created_at,
-        consent_expires_at=link.expires_at)
+        consent_expires_at=link.expires_at, confirmed_at=link.confirmed_at)
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,6 +91,8 @@ class DataGateway:
             if not decision.allowed:
                 refusals.append(decision)
                 continue
+            if needs_reconfirmation(consented(link), self.clock.now()):
+                await self.links.ask_to_reconfirm(link)
             try:
                 answers.append(await self._fetch(link, data_class, params or {}))
             except BankAccessRevoked as lost:

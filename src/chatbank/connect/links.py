@@ -22,6 +22,7 @@ from chatbank.connect.errors import BankAccessRevoked, link_flow_invalid, link_n
 from chatbank.connect.model import (
     LINK_ATTEMPT_TTL,
     MAX_CONSENT_AGE,
+    RECONFIRM_ASK_EVERY,
     BankLink,
     LinkStatus,
     PkcePair,
@@ -179,6 +180,29 @@ class Links:
         await self._store_tokens(link, fresh)
         await self._audit(link, "token_refreshed", True, None, f"Access to {bank.name} renewed.")
         return fresh.access_token
+
+    async def do_reconfirm_link(self, user_id: str, link_id: str) -> BankLink:
+        """The user keeps an active link: the 90-day clock starts again (audited)."""
+        link = await self.access_link_by_id(user_id, link_id)
+        if link.status is not LinkStatus.ACTIVE:
+            raise link_flow_invalid("Only an active link can be kept; link the bank again.")
+        async with self._tx() as tx:
+            await tx.set_moment(link.id, confirmed_at=self.clock.now())
+            kept = await tx.link(link.id)
+        assert kept is not None
+        await self._audit(link, "link_reconfirmed", True, None,
+                          f"You kept {self.directory.get(link.bank_id).name} linked.")
+        return kept
+
+    async def ask_to_reconfirm(self, link: BankLink) -> None:
+        """Ask in chat, at most once a week, whether a 90-day-old link should stay."""
+        now = self.clock.now()
+        if link.reconfirm_asked_at is not None and \
+                now - link.reconfirm_asked_at < RECONFIRM_ASK_EVERY:
+            return
+        async with self._tx() as tx:
+            await tx.set_moment(link.id, reconfirm_asked_at=now)
+        await self.notifier.reconfirm_due(link.user_id, self.directory.get(link.bank_id).name)
 
     async def do_mark_lost(self, link: BankLink, why: str) -> None:
         """The bank refused us (revoked or expired there): mark the link and tell the user."""

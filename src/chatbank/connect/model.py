@@ -11,6 +11,7 @@ from enum import StrEnum
 
 MAX_CONSENT_AGE = timedelta(days=365)
 LINK_ATTEMPT_TTL = timedelta(minutes=10)
+RECONFIRM_ASK_EVERY = timedelta(days=7)
 
 
 class LinkStatus(StrEnum):
@@ -37,6 +38,8 @@ class BankLink:
     authorised_at: datetime | None = None
     revoked_at: datetime | None = None
     last_used_at: datetime | None = None
+    confirmed_at: datetime | None = None
+    reconfirm_asked_at: datetime | None = None
 
     def is_usable(self, now: datetime) -> bool:
         return self.status is LinkStatus.ACTIVE and now < self.expires_at

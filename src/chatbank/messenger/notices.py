@@ -24,3 +24,9 @@ class BotNotices:
         """connect's `LinkNotifier`: the bank stopped accepting our access."""
         await self.tell(user_id, f"Your link to {bank_name} has stopped working: {why} "
                                  "You can link it again from the privacy centre.")
+
+    async def reconfirm_due(self, user_id: str, bank_name: str) -> None:
+        """connect's `LinkNotifier`: a link is 90 days old (or 90 days since last confirmed)."""
+        await self.tell(user_id, f"You linked {bank_name} a while ago. Do you still want "
+                                 "chatbank to use it? Keep it (or disconnect it) in the "
+                                 "privacy centre; nothing changes until you decide.")

@@ -31,7 +31,7 @@ class Balances:
         wanted = SUBTYPES.get(turn.parse.slots.account or "")
         if wanted:
             views = [v for v in views if v.account.subtype == wanted] or views
-        card = ReplyCard("Your balances" if len(views) != 1 else views[0].account.label)
+        card = ReplyCard("Your balances" if len(views) != 1 else "Your balance")
         for view in views:
             card.row(view.account.label, _shown(view), _detail(view))
         totals = _totals(views)

@@ -29,6 +29,7 @@ def _link(row: Any) -> BankLink:
         status=LinkStatus(row.status), created_at=as_utc(row.created_at),
         expires_at=as_utc(row.expires_at), authorised_at=_opt(row.authorised_at),
         revoked_at=_opt(row.revoked_at), last_used_at=_opt(row.last_used_at),
+        confirmed_at=_opt(row.confirmed_at), reconfirm_asked_at=_opt(row.reconfirm_asked_at),
     )
 
 
@@ -55,6 +56,10 @@ class SqlLinks:
     async def set_status(self, link_id: str, status: LinkStatus, **moments: datetime) -> None:
         await self.conn.execute(update(bank_links).where(bank_links.c.id == link_id)
                                 .values(status=status.value, **moments))
+
+    async def set_moment(self, link_id: str, **moments: datetime) -> None:
+        await self.conn.execute(update(bank_links).where(bank_links.c.id == link_id)
+                                .values(**moments))
 
     async def touch(self, link_id: str, now: datetime) -> None:
         await self.conn.execute(update(bank_links).where(bank_links.c.id == link_id)

@@ -22,6 +22,8 @@ bank_links = Table(
     Column("authorised_at", UTCDateTime, nullable=True),
     Column("revoked_at", UTCDateTime, nullable=True),
     Column("last_used_at", UTCDateTime, nullable=True),
+    Column("confirmed_at", UTCDateTime, nullable=True),
+    Column("reconfirm_asked_at", UTCDateTime, nullable=True),
     Index("ix_bank_links_user", "user_id"),
 )
 

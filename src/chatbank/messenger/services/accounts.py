@@ -6,6 +6,7 @@ import asyncio
 import hashlib
 import re
 import secrets
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -59,6 +60,8 @@ class Accounts:
         self.session_ttl = timedelta(seconds=session_ttl_s)
         self.login_limit = login_limit
         self.login_window_s = login_window_s
+        # Run after each sign-up (e.g. the assistant opening its chat with the new user).
+        self.after_sign_up: list[Callable[[User], Awaitable[None]]] = []
 
     async def sign_up(self, handle: str, display_name: str, password: str) -> Session:
         """Create an account and log it in."""
@@ -75,6 +78,8 @@ class Accounts:
                 await tx.people.insert_user(user, password_hash)
         except IntegrityError:  # another sign-up took the handle between check and insert
             raise taken from None
+        for hook in self.after_sign_up:
+            await hook(user)
         return await self._open_session(user)
 
     async def create_bot(self, handle: str, display_name: str) -> User:

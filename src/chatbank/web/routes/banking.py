@@ -30,7 +30,8 @@ def link_out(link: BankLink, bank_name: str) -> dict[str, Any]:
             "permissions": list(link.permissions), "created_at": link.created_at.isoformat(),
             "expires_at": link.expires_at.isoformat(),
             "authorised_at": link.authorised_at.isoformat() if link.authorised_at else None,
-            "revoked_at": link.revoked_at.isoformat() if link.revoked_at else None}
+            "revoked_at": link.revoked_at.isoformat() if link.revoked_at else None,
+            "confirmed_at": link.confirmed_at.isoformat() if link.confirmed_at else None}
 
 
 @router.get("/api/v1/banks")
@@ -58,6 +59,13 @@ async def start_link(body: NewLink, auth: AuthDep, platform: PlatformDep) -> dic
 @router.delete("/api/v1/links/{link_id}")
 async def revoke_link(link_id: str, auth: AuthDep, platform: PlatformDep) -> dict[str, Any]:
     link = await platform.links.do_revoke_link(auth.user.id, link_id)
+    return {"link": link_out(link, platform.directory.get(link.bank_id).name)}
+
+
+@router.post("/api/v1/links/{link_id}/reconfirm")
+async def reconfirm_link(link_id: str, auth: AuthDep, platform: PlatformDep) -> dict[str, Any]:
+    """Keep a link after the 90-day prompt."""
+    link = await platform.links.do_reconfirm_link(auth.user.id, link_id)
     return {"link": link_out(link, platform.directory.get(link.bank_id).name)}
 
 
