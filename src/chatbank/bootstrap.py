@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from redis.asyncio import BlockingConnectionPool, Redis
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from chatbank.ads.services import AdService
 from chatbank.assistant.adapters.sql_state import SqlDialogueStates
 from chatbank.assistant.cards import REPLY_CARD_KIND, REPLY_CARD_SCHEMA
 from chatbank.assistant.service import Assistant, load_nlu_async
@@ -92,6 +93,7 @@ class Platform:
     assistant: Assistant
     privacy: PrivacyCentre
     payments: PaymentsContext | None = None
+    ads: AdService | None = None
 
     @property
     def hub(self) -> Hub:
@@ -173,10 +175,13 @@ async def build_platform(settings: Settings, clock: Clock | None = None) -> Plat
                                     links, gateway, clock)
     assistant = build_assistant(engine, messenger, bot, links, directory, gateway, clock,
                                 payments)
+    ads_engine = (create_engine_for_url(settings.ads_database_url, pool_size=2)
+                  if settings.ads_database_url else engine)
+    ads = AdService(ads_engine, clock)
     privacy = PrivacyCentre(messenger.accounts, messenger.conversations, messenger.messages,
                             links, vault, audit)
     return Platform(settings, clock, engine, messenger, bot, notices, directory, ob, vault,
-                    audit, links, gateway, assistant, privacy, payments)
+                    audit, links, gateway, assistant, privacy, payments, ads)
 
 
 async def build_payments(settings: Settings, engine: AsyncEngine, messenger: Messenger,

@@ -35,6 +35,8 @@ class Settings(BaseSettings):
     instance_name: str = "platform-1"
     banks: str | None = None  # JSON list of bank directory entries (see connect.directory)
     assistant_handle: str = "assistant"
+    # PostgreSQL mode: the ads context's own role, with grants on ad tables only.
+    ads_database_url: str | None = None
     payment_limit_minor: int = Field(default=100_000, gt=0)  # one payment between people
     payment_daily_limit_minor: int = Field(default=250_000, gt=0)  # per payer per UTC day
 

@@ -14,7 +14,7 @@ from chatbank.bootstrap import Platform, build_platform
 from chatbank.config import Settings
 from chatbank.web.errors import install_error_handlers
 from chatbank.web.limits import BodySizeLimit
-from chatbank.web.routes import banking, conversations, payments, people, privacy
+from chatbank.web.routes import ads, banking, conversations, payments, people, privacy
 from chatbank.web.websocket import realtime_socket
 
 STATIC_DIR = Path(__file__).parent / "static"
@@ -43,6 +43,7 @@ def create_app(settings: Settings, platform: Platform | None = None) -> FastAPI:
     app.include_router(conversations.router)
     app.include_router(banking.router)
     app.include_router(privacy.router)
+    app.include_router(ads.router)
     app.include_router(payments.router)
     app.add_api_websocket_route("/ws", realtime_socket)
 
