@@ -2,21 +2,16 @@
 
 from __future__ import annotations
 
-import os
 import shutil
-import subprocess
-import sys
 import tempfile
-import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import IO
 
 import pytest
 from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, sync_playwright
 
 from tests.browser.actors import ApiUser
-from tests.support.servers import ServerProcess, free_port, wait_until_up
+from tests.support.servers import ServerProcess, free_port
 from tests.support.stack import Stack, running_stack
 
 CHROMIUM = "/usr/bin/chromium"
@@ -30,41 +25,11 @@ START_TIMEOUT_S = 180
 
 
 class PlatformProcess(ServerProcess):
-    """`ServerProcess` that also closes its log file (the base class leaks the handle, which
-    the suite's warnings-as-errors setting turns into a failure)."""
+    """`chatbank serve` in its own process, with a start-up allowance for a loaded machine."""
 
-    log: IO[bytes] | None = None
-
-    def start(self) -> PlatformProcess:
-        self.log = self.log_path.open("ab")
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "chatbank.cli.main", *self.args],
-            env={**os.environ, **self.env}, stdout=self.log, stderr=subprocess.STDOUT)
-        # Generous: a loaded machine can take a while to import and migrate; but a process
-        # that already exited will never answer, so stop waiting for it at once.
-        deadline = time.monotonic() + START_TIMEOUT_S
-        while time.monotonic() < deadline and self.proc.poll() is None:
-            try:
-                wait_until_up(self.url + self.health_path, timeout_s=2)
-                return self
-            except RuntimeError:
-                continue
-        self.kill()
-        tail = self.log_path.read_text(errors="replace")[-2000:]
-        raise RuntimeError(f"`chatbank serve` did not come up on {self.url}:\n{tail}")
-
-    def kill(self) -> None:
-        super().kill()
-        self._close_log()
-
-    def stop(self) -> None:
-        super().stop()
-        self._close_log()
-
-    def _close_log(self) -> None:
-        if self.log is not None:
-            self.log.close()
-            self.log = None
+    def start(self, timeout_s: float = START_TIMEOUT_S) -> PlatformProcess:
+        super().start(timeout_s)
+        return self
 
 
 @pytest.fixture(scope="session")

@@ -59,3 +59,36 @@ def chat(
     if as_json:
         json.dump(_finite(report), sys.stdout, indent=2)
         sys.stdout.write("\n")
+
+
+@bench_app.command()
+def ledger(
+    as_json: bool = typer.Option(False, "--json", help="Also print one JSON document on stdout."),
+    seconds: float = typer.Option(12.0, help="Total measuring time (six phases share it)."),
+) -> None:
+    """Sandbox bank ledger on SQLite: posted transfers/s (single and batched, 1 and 8 clients)
+    next to raw INSERTs of the same rows on the same kind of database, in the same run."""
+    import asyncio
+    import tempfile
+    from pathlib import Path
+
+    from rich.table import Table
+
+    from chatbank.bank.bench_ledger import bench_ledger
+
+    with tempfile.TemporaryDirectory(prefix="chatbank-bench-ledger-") as data_dir:
+        report = asyncio.run(bench_ledger(Path(data_dir), seconds))
+    table = Table(title="chatbank bench ledger (SQLite) vs raw INSERT, same run")
+    table.add_column("figure")
+    table.add_column("per second", justify="right")
+    for name, rate in report["posted_transfers_per_s"].items():
+        table.add_row(f"posted transfers, {name.replace('_', ' ')}", f"{rate:,.0f}")
+    table.add_row("raw INSERT rows, batched", f"{report['raw_insert_rows_per_s']:,.0f}")
+    table.add_row("raw INSERT, one row per transaction",
+                  f"{report['raw_insert_single_row_transactions_per_s']:,.0f}")
+    for name, ratio in report["ratios"].items():
+        table.add_row(f"ratio {name.replace('_', ' ')}", f"{ratio}×")
+    table.add_row("books balanced", str(report["books_balanced"]))
+    Console(stderr=as_json).print(table)
+    if as_json:
+        sys.stdout.write(json.dumps(_finite(report)) + "\n")

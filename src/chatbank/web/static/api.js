@@ -91,6 +91,7 @@ export const api = {
   setReceiving: (link_id, account_id) =>
     request("PUT", "/payments/receiving-account", { link_id, account_id }),
   // Bank links and the privacy centre.
+  adSlot: () => request("GET", "/ads/slot"),
   banks: () => request("GET", "/banks"),
   links: () => request("GET", "/links"),
   startLink: (bank_id, purposes) => request("POST", "/links", { bank_id, purposes }),

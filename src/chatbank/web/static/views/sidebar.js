@@ -1,5 +1,6 @@
 // The left pane: who I am, connection state, new chat / new group, and the conversation list.
 
+import { api } from "../api.js";
 import { avatar, fill, h, icon, initialsOf, listTime } from "./dom.js";
 
 const STATUS_TEXT = { online: "Connected", connecting: "Connecting…", offline: "Offline — reconnecting" };
@@ -45,12 +46,32 @@ export class Sidebar {
           h("button", { type: "button", class: "icon-button", id: "log-out", title: "Log out",
             "aria-label": "Log out", onclick: () => app.logOut() }, icon("logout")))),
       h("div", { class: "filter-box" }, icon("search"), search),
-      this.list);
+      this.list, this.adBox = h("aside", { class: "sponsored", id: "sponsored-slot",
+        "aria-label": "Sponsored", hidden: true }));
+    this.adLoaded = false;
+  }
+
+  // One sponsored message, chosen by the server from the interests the user picked — the ads
+  // context cannot see any banking data. Shown as plain text.
+  async loadAd() {
+    this.adLoaded = true;
+    try {
+      const { ad } = await api.adSlot();
+      if (!ad) { this.adBox.hidden = true; return; }
+      fill(this.adBox, h("div", { class: "sponsored-label" }, "Sponsored"),
+        h("div", { class: "sponsored-title" }, ad.title),
+        h("div", { class: "sponsored-body" }, ad.body),
+        h("div", { class: "sponsored-why" }, "Chosen from the interests you picked, never from your banking."));
+      this.adBox.hidden = false;
+    } catch {
+      this.adBox.hidden = true;
+    }
   }
 
   update() {
     const { store } = this.app;
     if (!store.me) return;
+    if (!this.adLoaded) this.loadAd();
     fill(this.meBox, avatar(store.me.initials, store.me.id),
       h("div", { class: "me-text" },
         h("div", { class: "me-name" }, store.me.display_name),
