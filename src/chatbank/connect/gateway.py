@@ -20,14 +20,7 @@ from chatbank.connect.ports import AuditTrail
 from chatbank.core.clock import Clock
 from chatbank.core.errors import ChatbankError, Forbidden
 from chatbank.privacy.policy import ConsentedLink, Decision, check_read, needs_reconfirmation
-from chatbank.privacy.policy import LinkStatus as PolicyLinkStatus
 from chatbank.privacy.purposes import DataClass, Purpose
-
-_POLICY_STATUS = {LinkStatus.ACTIVE: PolicyLinkStatus.ACTIVE,
-                  LinkStatus.PENDING: PolicyLinkStatus.PENDING,
-                  LinkStatus.EXPIRED: PolicyLinkStatus.EXPIRED,
-                  LinkStatus.REVOKED: PolicyLinkStatus.REVOKED,
-                  LinkStatus.FAILED: PolicyLinkStatus.REVOKED}
 
 # Which AISP resource serves each data class (per account).
 ACCOUNT_RESOURCES: dict[DataClass, str] = {
@@ -40,7 +33,7 @@ ACCOUNT_RESOURCES: dict[DataClass, str] = {
 def consented(link: BankLink) -> ConsentedLink:
     """The policy's view of a link."""
     return ConsentedLink(
-        user_id=link.user_id, bank_id=link.bank_id, status=_POLICY_STATUS[link.status],
+        user_id=link.user_id, bank_id=link.bank_id, status=link.status,
         purposes=frozenset(Purpose(p) for p in link.purposes),
         permissions=frozenset(link.permissions),
         consent_granted_at=link.authorised_at or link.created_at,

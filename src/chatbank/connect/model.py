@@ -7,19 +7,14 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from enum import StrEnum
+
+from chatbank.privacy.policy import LinkStatus
+
+__all__ = ["LINK_ATTEMPT_TTL", "MAX_CONSENT_AGE", "BankLink", "LinkStatus", "PkcePair"]
 
 MAX_CONSENT_AGE = timedelta(days=365)
 LINK_ATTEMPT_TTL = timedelta(minutes=10)
 RECONFIRM_ASK_EVERY = timedelta(days=7)
-
-
-class LinkStatus(StrEnum):
-    PENDING = "pending"
-    ACTIVE = "active"
-    REVOKED = "revoked"
-    EXPIRED = "expired"
-    FAILED = "failed"
 
 
 @dataclass(frozen=True, slots=True)

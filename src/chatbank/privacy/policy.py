@@ -32,6 +32,7 @@ class LinkStatus(StrEnum):
     ACTIVE = "active"
     REVOKED = "revoked"  # by the user here, or at the bank (seen as 401/403 on the next call)
     EXPIRED = "expired"
+    FAILED = "failed"  # the customer refused at the bank, or the redirect flow broke
 
 
 class Refusal(StrEnum):
@@ -98,7 +99,7 @@ def consent_is_current(link: ConsentedLink, now: datetime) -> bool:
 def check_read(link: ConsentedLink | None, purpose: Purpose, data_class: DataClass,
                now: datetime) -> Decision:
     """Decide whether `purpose` may read `data_class` over `link` at `now`."""
-    if link is None or link.status is LinkStatus.PENDING:
+    if link is None or link.status in (LinkStatus.PENDING, LinkStatus.FAILED):
         return _refuse(Refusal.NO_ACTIVE_LINK,
                        "You have not linked this bank yet; link it in the privacy centre.")
     if link.status is LinkStatus.REVOKED:
