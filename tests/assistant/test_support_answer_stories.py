@@ -4,21 +4,20 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from pathlib import Path
 
+from chatbank.assistant.nlu.corpus import DEFAULT_DATA_DIR
 from chatbank.assistant.skills.support import ANSWERS_PATH
 from tests.assistant.story_steps import Chat
 from tests.support.linking import PlatformUser
 
-CATEGORIES = Path("/work/shared/data/banking77/categories.json")
-BANKING77 = json.loads(CATEGORIES.read_text()) if CATEGORIES.is_file() else []
+CATEGORIES = DEFAULT_DATA_DIR / "banking77" / "categories.json"
+BANKING77 = json.loads(CATEGORIES.read_text())
 
 
 def test_every_banking77_intent_has_an_answer_within_the_limits() -> None:
     answers = json.loads(ANSWERS_PATH.read_text(encoding="utf-8"))
     assert len(answers) == 77
-    if BANKING77:
-        assert set(answers) == set(BANKING77)
+    assert set(answers) == set(BANKING77)
     for intent, entry in answers.items():
         assert set(entry) == {"title", "answer", "next"}, intent
         assert entry["title"] and len(entry["title"]) <= 120, intent
