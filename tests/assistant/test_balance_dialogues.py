@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
-from tests.support.linking import PlatformUser, ask, assistant_chat, link_bank
+from tests.support.linking import NewUser, ask, assistant_chat, link_bank
 from tests.support.stack import Stack
-
-NewUser = Callable[..., PlatformUser]
 
 
 def card(reply: dict[str, Any]) -> dict[str, Any]:

@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import httpx
 
 from tests.assistant.story_steps import Chat, card_of, rows
 from tests.contract.tpp import field_value, sign_in
-from tests.support.linking import PlatformUser, link_bank
+from tests.support.linking import NewUser, link_bank
 from tests.support.stack import Stack
-
-NewUser = Callable[..., PlatformUser]
 
 
 def test_search_without_a_linked_bank_offers_to_link_and_logs_the_refusal(

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from tests.assistant.story_steps import Chat, assert_read, assert_sourced, linked_chat, pounds, rows
-from tests.support.linking import PlatformUser, link_bank
+from tests.support.linking import NewUser, link_bank
 from tests.support.stack import Stack
-
-NewUser = Callable[..., PlatformUser]
 
 
 @pytest.fixture(scope="module")

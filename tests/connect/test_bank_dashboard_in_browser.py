@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -10,10 +9,9 @@ from playwright.sync_api import expect, sync_playwright
 
 from tests.connect.test_linking import gateway_read
 from tests.contract.tpp import SANDBOX_PASSWORD
-from tests.support.linking import PlatformUser, link_bank
+from tests.support.linking import NewUser, link_bank
 from tests.support.stack import Stack
 
-NewUser = Callable[..., PlatformUser]
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run",
                  "--disable-quic"]

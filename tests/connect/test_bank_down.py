@@ -3,13 +3,10 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
 
 from tests.connect.test_linking import gateway_read
-from tests.support.linking import PlatformUser, link_bank
+from tests.support.linking import NewUser, link_bank
 from tests.support.stack import Stack
-
-NewUser = Callable[..., PlatformUser]
 
 
 def test_reads_while_the_bank_is_down_fail_softly_and_keep_the_link(

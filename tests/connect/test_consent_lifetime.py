@@ -7,7 +7,7 @@ import socket
 import sqlite3
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 
@@ -15,10 +15,8 @@ import pytest
 
 from chatbank.core.errors import ChatbankError
 from tests.connect.test_linking import gateway_read
-from tests.support.linking import PlatformUser, link_bank
+from tests.support.linking import NewUser, link_bank
 from tests.support.stack import Stack
-
-NewUser = Callable[..., PlatformUser]
 
 
 def test_an_expired_consent_is_refused_and_audited(stack: Stack, new_user: NewUser) -> None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import Callable
 from typing import Any
 
 import httpx
@@ -17,14 +16,12 @@ from chatbank.core.errors import ChatbankError
 from chatbank.privacy.purposes import DataClass, Purpose
 from tests.contract.tpp import field_value, sign_in
 from tests.support.linking import (
-    PlatformUser,
+    NewUser,
     answer_at_bank,
     finish_at_platform,
     link_bank,
 )
 from tests.support.stack import Stack
-
-NewUser = Callable[..., PlatformUser]
 
 
 def gateway_read(settings: Settings, user_id: str,

@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from tests.support.api import PASSWORD
-from tests.support.linking import PlatformUser, link_bank
+from tests.support.linking import NewUser, link_bank
 from tests.support.stack import Stack
-
-NewUser = Callable[..., PlatformUser]
 
 
 def test_export_holds_my_data_and_no_secrets(stack: Stack, new_user: NewUser) -> None:

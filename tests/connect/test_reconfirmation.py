@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 from tests.connect.test_linking import gateway_read
-from tests.support.linking import PlatformUser, link_bank
+from tests.support.linking import NewUser, PlatformUser, link_bank
 from tests.support.stack import Stack
-
-NewUser = Callable[..., PlatformUser]
 
 
 def age_link(stack: Stack, link_id: str, days: int) -> None:

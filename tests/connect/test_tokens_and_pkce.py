@@ -4,17 +4,19 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
-from collections.abc import Callable
 
 from chatbank.bootstrap import build_platform
 from chatbank.config import Settings
 from chatbank.connect.model import state_digest
 from chatbank.connect.ob_client import TokenSet
 from tests.connect.test_linking import _consent_status_at_bank, gateway_read
-from tests.support.linking import PlatformUser, answer_at_bank, finish_at_platform, link_bank
+from tests.support.linking import (
+    NewUser,
+    answer_at_bank,
+    finish_at_platform,
+    link_bank,
+)
 from tests.support.stack import Stack
-
-NewUser = Callable[..., PlatformUser]
 
 
 async def _expire_access_token(settings: Settings, user_id: str, link_id: str) -> None:

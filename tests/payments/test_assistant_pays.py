@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from tests.payments.flows import answer_payment, land, ready_to_receive, total_available
-from tests.support.linking import PlatformUser, ask, assistant_chat
+from tests.support.linking import NewUser, ask, assistant_chat
 from tests.support.stack import Stack
-
-NewUser = Callable[..., PlatformUser]
 
 
 def reply_card(replies: list[dict[str, Any]]) -> dict[str, Any]:

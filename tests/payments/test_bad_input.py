@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import pytest
 
 from tests.payments.flows import direct_chat, ready_to_receive
-from tests.support.linking import PlatformUser
+from tests.support.linking import NewUser, PlatformUser
 from tests.support.stack import Stack
-
-NewUser = Callable[..., PlatformUser]
 
 
 @pytest.fixture

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from urllib.parse import parse_qs, urlparse
 
 import pytest
@@ -16,10 +16,8 @@ from tests.payments.flows import (
     ready_to_receive,
     total_available,
 )
-from tests.support.linking import PlatformUser, finish_at_platform
+from tests.support.linking import NewUser, finish_at_platform
 from tests.support.stack import Stack, running_stack
-
-NewUser = Callable[..., PlatformUser]
 
 
 @pytest.fixture(scope="module")

@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import sqlite3
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import closing
 
 import pytest
@@ -21,10 +21,8 @@ from tests.payments.flows import (
     direct_chat,
     land,
 )
-from tests.support.linking import PlatformUser, link_bank
+from tests.support.linking import NewUser, PlatformUser, link_bank
 from tests.support.stack import Stack, running_stack
-
-NewUser = Callable[..., PlatformUser]
 
 
 @pytest.fixture(scope="module")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
 from tests.payments.flows import (
@@ -14,10 +13,8 @@ from tests.payments.flows import (
     ready_to_receive,
     total_available,
 )
-from tests.support.linking import PlatformUser
+from tests.support.linking import NewUser
 from tests.support.stack import Stack
-
-NewUser = Callable[..., PlatformUser]
 
 
 def test_same_bank_payment_moves_both_ledgers_once_and_completes_the_card_for_both(

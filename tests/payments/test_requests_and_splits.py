@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from tests.payments.flows import (
     authorise_at_bank,
     card_of,
@@ -13,10 +11,8 @@ from tests.payments.flows import (
     ready_to_receive,
     total_available,
 )
-from tests.support.linking import PlatformUser
+from tests.support.linking import NewUser
 from tests.support.stack import Stack
-
-NewUser = Callable[..., PlatformUser]
 
 
 def test_a_request_is_paid_by_the_payer_at_their_bank(stack: Stack, new_user: NewUser) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qs, urlparse
@@ -97,3 +98,7 @@ def ask(user: PlatformUser, conversation_id: str, text: str,
             return [m for m in page if m["seq"] > seq and m["sender_id"] != user.user["id"]]
         time.sleep(0.1)
     raise AssertionError(f"no reply to {text!r} within {timeout_s} s")
+
+
+# What the `new_user` fixture hands a test: sign up one more platform user.
+NewUser = Callable[..., PlatformUser]
