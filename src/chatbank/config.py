@@ -13,6 +13,8 @@ from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEVELOPMENT_KEK = "dev-only-key-encryption-key-change-me-0000000000000000"
+DEVELOPMENT_CHANNEL_SECRET = "dev-only-channel-app-secret-change-me"  # noqa: S105
+DEVELOPMENT_VERIFY_TOKEN = "dev-only-channel-verify-token"  # noqa: S105
 
 
 class Settings(BaseSettings):
@@ -39,6 +41,15 @@ class Settings(BaseSettings):
     ads_database_url: str | None = None
     payment_limit_minor: int = Field(default=100_000, gt=0)  # one payment between people
     payment_daily_limit_minor: int = Field(default=250_000, gt=0)  # per payer per UTC day
+    # Messenger Platform / WhatsApp Cloud API (docs/channels.md); a channel is on with its token.
+    channel_app_secret: str = DEVELOPMENT_CHANNEL_SECRET
+    channel_verify_token: str = DEVELOPMENT_VERIFY_TOKEN
+    messenger_page_token: str | None = None
+    whatsapp_token: str | None = None
+    whatsapp_phone_number_id: str | None = None
+    graph_api_url: str = "https://graph.facebook.com/v21.0"
+    channel_retry_base_ms: int = Field(default=1000, gt=0)
+    channel_link_ttl_s: int = Field(default=900, gt=0)
 
     @model_validator(mode="after")
     def _refuse_default_secrets_in_production(self) -> Settings:
@@ -49,6 +60,12 @@ class Settings(BaseSettings):
             )
         if self.mode == "production" and not self.public_url.startswith("https://"):
             raise ValueError("CHATBANK_PUBLIC_URL must be https:// in production mode.")
+        if self.mode == "production" and (self.messenger_page_token or self.whatsapp_token) and (
+                self.channel_app_secret == DEVELOPMENT_CHANNEL_SECRET
+                or self.channel_verify_token == DEVELOPMENT_VERIFY_TOKEN):
+            raise ValueError("CHATBANK_CHANNEL_APP_SECRET and CHATBANK_CHANNEL_VERIFY_TOKEN are "
+                             "still the development defaults; set the app's real secret and "
+                             "your own verify token before connecting Messenger or WhatsApp.")
         return self
 
     @property

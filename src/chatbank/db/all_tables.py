@@ -2,6 +2,7 @@
 
 from chatbank.ads.adapters import tables as ads_tables  # noqa: F401
 from chatbank.assistant.adapters import tables as assistant_tables  # noqa: F401
+from chatbank.channels.adapters import tables as channels_tables  # noqa: F401
 from chatbank.connect.adapters import tables as connect_tables  # noqa: F401
 from chatbank.connect.adapters import vault_tables  # noqa: F401
 from chatbank.db.metadata import platform_metadata
