@@ -1,104 +1,145 @@
-"""A payment to someone at another bank: pending (funds held) until the scheme settles it;
-the tracker follows it at the payer's bank and the card turns completed for both."""
+"""Paying someone at another bank: the payer's bank holds the money, the real interbank scheme
+delivers it to the payee's bank and settles (or voids) the hold, and the chat card follows."""
 
 from __future__ import annotations
 
-import asyncio
 import sqlite3
 import time
 from collections.abc import Iterator
 from contextlib import closing
+from typing import Any
 
 import pytest
 
-from chatbank.bank.books import BankBooks, InboundCredit
-from chatbank.bank.db import create_bank_engine
-from chatbank.bootstrap import build_platform
-from tests.contract.banks import RunningBank
-from tests.payments.flows import (
-    authorise_at_bank,
-    card_of,
-    direct_chat,
-    land,
-)
+from tests.payments.flows import authorise_at_bank, card_of, direct_chat, land, payment
+from tests.payments.interbank import interbank_stack
+from tests.scheme.clearing import Clearing, query, sqlite_path
 from tests.support.linking import NewUser, PlatformUser, link_bank
-from tests.support.stack import Stack, running_stack
+from tests.support.stack import Stack
+
+PAY = ("make_payments_i_ask_for",)
+RECEIVE = ("answer_account_questions", "make_payments_i_ask_for")
 
 
 @pytest.fixture(scope="module")
-def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
-    with running_stack(tmp_path_factory.mktemp("two-banks"),
-                       ("Northbank", "Southbank")) as running:
+def interbank(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Stack, Clearing]]:
+    with interbank_stack(tmp_path_factory.mktemp("interbank")) as running:
         yield running
 
 
-def last_outbound_ref(bank: RunningBank) -> str:
-    path = bank.settings.resolved_database_url.split(":///", 1)[1]
-    with closing(sqlite3.connect(path)) as db:
-        row = db.execute("SELECT transfer_ref FROM ob_domestic_payments "
-                         "ORDER BY created_at DESC LIMIT 1").fetchone()
-    return str(row[0])
+@pytest.fixture(scope="module")
+def stack(interbank: tuple[Stack, Clearing]) -> Stack:
+    return interbank[0]
 
 
-async def settle_like_the_scheme(payer_bank: RunningBank, payee_bank: RunningBank, ref: str,
-                                 sort_code: str, number: str, amount_minor: int) -> None:
-    """What the interbank scheme will do: post the payer's hold, credit the payee."""
-    for bank, step in ((payer_bank, "post"), (payee_bank, "credit")):
-        engine = create_bank_engine(bank.settings.resolved_database_url)
-        try:
-            books = BankBooks(engine)
-            if step == "post":
-                await books.post_outbound(ref)
-            else:
-                await books.credit_inbound(InboundCredit(ref, sort_code, number, amount_minor,
-                                                         "GBP", "Alice", "lunch"))
-        finally:
-            await engine.dispose()
+@pytest.fixture
+def clearing(interbank: tuple[Stack, Clearing]) -> Iterator[Clearing]:
+    yield interbank[1]
+    interbank[1].assert_conserved()
 
 
-def wait_for_card(user: PlatformUser, chat: str, payment_id: str, status: str) -> None:
-    deadline = time.monotonic() + 30
-    while card_of(user, chat, payment_id)["status"] != status:
-        assert time.monotonic() < deadline, card_of(user, chat, payment_id)
-        time.sleep(0.3)
-
-
-def test_a_payment_to_another_bank_is_followed_until_the_scheme_settles_it(
-        stack: Stack, new_user: NewUser) -> None:
-    alice, bob = new_user("Alice Adams"), new_user("Bob Brown")
-    link_bank(stack, alice, "northbank", ("make_payments_i_ask_for",), "alice")
-    receiving = ready_to_receive_at(stack, bob, "southbank")
-    chat = direct_chat(alice, bob)
-    pay = alice.post("/api/v1/payments", {"conversation_id": chat, "payee_id": bob.user["id"],
-                                          "amount": "20.00", "note": "lunch"}).json()["payment"]
-    landed = land(alice, authorise_at_bank(stack, alice, pay["id"], "alice"))
-    assert "status=pending" in landed.headers["location"], landed.headers
-    assert card_of(bob, chat, pay["id"])["status"] == "pending"
-
-    async def resumed_after_restart() -> int:
-        platform = await build_platform(stack.settings)
-        try:
-            assert platform.payments is not None
-            return await platform.payments.tracker.resume()
-        finally:
-            await platform.close()
-
-    assert asyncio.run(resumed_after_restart()) >= 1
-    south = stack.banks["southbank"]
-    account = next(a for a in south.accounts("bob") if a.id == receiving["account_id"])
-    asyncio.run(settle_like_the_scheme(stack.banks["northbank"], south,
-                                       last_outbound_ref(stack.banks["northbank"]),
-                                       account.sort_code, account.account_number, 2000))
-    for user in (alice, bob):
-        wait_for_card(user, chat, pay["id"], "completed")
-
-
-def ready_to_receive_at(stack: Stack, user: PlatformUser, bank_id: str) -> dict[str, str]:
-    link_bank(stack, user, bank_id, ("answer_account_questions", "make_payments_i_ask_for"),
-              "bob")
-    option = user.http.get("/api/v1/payments/receiving-account/options").json()["options"][0]
+def receive_at_eastbank(stack: Stack, user: PlatformUser) -> dict[str, str]:
+    """Link Eastbank as its customer bob and make his current account the receiving one."""
+    link_bank(stack, user, "eastbank", RECEIVE, "bob")
+    options = user.http.get("/api/v1/payments/receiving-account/options").json()["options"]
     chosen = user.http.put("/api/v1/payments/receiving-account", json={
-        "link_id": option["link_id"], "account_id": option["account_id"]},
+        "link_id": options[0]["link_id"], "account_id": options[0]["account_id"]},
         headers={"X-CSRF-Token": user.csrf})
     assert chosen.status_code == 200, chosen.text
     return dict(chosen.json()["receiving_account"])
+
+
+def bank_payment(clearing: Clearing, payment_id: str) -> tuple[str, str | None]:
+    """Northbank's own record of the platform's payment: (OB status, ledger transfer id)."""
+    rows = query(clearing.north.db, "SELECT status, transfer_ref FROM ob_domestic_payments "
+                 "WHERE json_extract(initiation, '$.InstructionIdentification') = ?",
+                 payment_id[:35])
+    assert len(rows) == 1, rows  # one payment at the bank, however often it was asked
+    return str(rows[0][0]), rows[0][1]
+
+
+def wait_for_final_card(users: list[PlatformUser], chat: str, payment_id: str,
+                        timeout_s: float = 60) -> dict[str, Any]:
+    deadline = time.monotonic() + timeout_s
+    while True:
+        cards = [card_of(user, chat, payment_id) for user in users]
+        if all(card["status"] in ("completed", "rejected") for card in cards):
+            assert all(card == cards[0] for card in cards), cards  # everyone sees the same
+            return cards[0]
+        assert time.monotonic() < deadline, cards
+        time.sleep(0.3)
+
+
+def pay_from_northbank(stack: Stack, alice: PlatformUser, bob: PlatformUser,
+                       amount: str) -> tuple[str, str]:
+    """Alice pays bob `amount`, authorised at Northbank; returns (chat id, payment id)."""
+    chat = direct_chat(alice, bob)
+    made = alice.post("/api/v1/payments", {"conversation_id": chat, "payee_id": bob.user["id"],
+                                           "amount": amount, "note": "lunch"})
+    assert made.status_code == 201, made.text
+    payment_id = str(made.json()["payment"]["id"])
+    landed = land(alice, authorise_at_bank(stack, alice, payment_id, "alice"))
+    # The payer's bank has only held the money: the scheme has not settled yet.
+    assert "status=pending" in landed.headers["location"], landed.headers
+    return chat, payment_id
+
+
+def available(clearing: Clearing, bank: str, login: str, account_id: str | None = None) -> int:
+    member = clearing.north if bank == "northbank" else clearing.east
+    ids = [account_id] if account_id else member.bank.account_ids(login)
+    return sum(member.bank.available_minor(login, one) for one in ids)
+
+
+def test_a_payment_to_another_bank_clears_through_the_scheme_and_completes_for_both(
+        stack: Stack, clearing: Clearing, new_user: NewUser) -> None:
+    alice, bob = new_user("Alice Adams"), new_user("Bob Brown")
+    link_bank(stack, alice, "northbank", PAY, "alice")
+    receiving = receive_at_eastbank(stack, bob)
+    payer_before = available(clearing, "northbank", "alice")
+    payee_before = available(clearing, "eastbank", "bob", receiving["account_id"])
+
+    chat, payment_id = pay_from_northbank(stack, alice, bob, "20.00")
+    card = wait_for_final_card([alice, bob], chat, payment_id)
+
+    assert card["status"] == "completed" and card["reason"] is None
+    assert payment(bob, payment_id)["status"] == "completed"
+    status, transfer = bank_payment(clearing, payment_id)
+    assert status == "AcceptedSettlementCompleted" and transfer is not None
+    scheme_id = clearing.payment_id(transfer)
+    assert clearing.state_of(scheme_id) == "settled"
+    assert clearing.east.credits_for(scheme_id) == 1
+    assert clearing.north.hold_state(transfer) == "posted"
+    assert available(clearing, "northbank", "alice") == payer_before - 2000
+    assert available(clearing, "eastbank", "bob", receiving["account_id"]) == payee_before + 2000
+
+
+def test_a_payment_the_payee_bank_refuses_ends_rejected_and_releases_the_hold(
+        stack: Stack, clearing: Clearing, new_user: NewUser) -> None:
+    alice, bob = new_user("Alice Adams"), new_user("Bob Brown")
+    link_bank(stack, alice, "northbank", PAY, "alice")
+    receiving = receive_at_eastbank(stack, bob)
+    payer_before = available(clearing, "northbank", "alice")
+    closed = receiving["account_id"]
+    # Eastbank closes bob's account after he chose it: only the payee bank can know.
+    query_write(clearing.east.db, "UPDATE accounts SET status = 'Disabled' WHERE id = ?", closed)
+    try:
+        chat, payment_id = pay_from_northbank(stack, alice, bob, "12.34")
+        card = wait_for_final_card([alice, bob], chat, payment_id)
+    finally:
+        query_write(clearing.east.db, "UPDATE accounts SET status = 'Enabled' WHERE id = ?",
+                    closed)
+
+    assert card["status"] == "rejected" and card["reason"]
+    assert payment(alice, payment_id)["reason"] == card["reason"]
+    status, transfer = bank_payment(clearing, payment_id)
+    assert status == "Rejected" and transfer is not None
+    scheme_id = clearing.payment_id(transfer)
+    assert clearing.state_of(scheme_id) == "voided"
+    assert clearing.east.credits_for(scheme_id) == 0
+    assert clearing.north.hold_state(transfer) == "voided"
+    assert available(clearing, "northbank", "alice") == payer_before  # the hold is released
+
+
+def query_write(url: str, sql: str, *args: str) -> None:
+    with closing(sqlite3.connect(sqlite_path(url))) as db, db:
+        db.execute(sql, args)
