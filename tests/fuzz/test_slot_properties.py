@@ -55,3 +55,8 @@ def test_names_found_in_sentences_are_candidates_with_real_spans(
         assert match.name in candidates
         if match.span is not None:
             assert 0 <= match.span[0] < match.span[1] <= len(text)
+
+
+def test_periods_beyond_the_calendar_are_no_period_rather_than_a_crash() -> None:
+    assert parse_period("in the last 3000 years", date(2000, 1, 1)) is None
+    assert parse_period("in the last 99999999 days", date(2000, 1, 1)) is None

@@ -35,7 +35,10 @@ def _base_matches(text: str, today: date, prefer: Prefer) -> list[tuple[int, int
     found: list[tuple[int, int, DateRange]] = []
     for pattern, handler in RULES:
         for m in pattern.finditer(text):
-            resolved = handler(m, today, prefer)
+            try:
+                resolved = handler(m, today, prefer)
+            except (ValueError, OverflowError):  # "the last 9000 years": outside the calendar
+                resolved = None
             if resolved is not None:
                 found.append((m.start(), m.end(), resolved))
     found.sort(key=lambda f: (f[0], f[0] - f[1]))
