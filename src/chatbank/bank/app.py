@@ -16,6 +16,7 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
+from chatbank.bank import card_controls
 from chatbank.bank.auth import routes as auth_routes
 from chatbank.bank.auth.clients import ClientRegistry
 from chatbank.bank.auth.server import AuthorisationServer
@@ -104,7 +105,7 @@ def create_bank_app(settings: BankSettings) -> FastAPI:
                   lifespan=lifespan, docs_url=None, redoc_url=None, openapi_url=None)
     install_ob_error_handlers(app)
     for router in (auth_routes.router, aisp.router, pisp.router, pages.router,
-                   approval.router, dashboard.router, scheme_router):
+                   approval.router, dashboard.router, scheme_router, card_controls.router):
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=WEB_DIR / "static"), name="static")
     app.add_middleware(BankEdge, max_bytes=settings.max_body_bytes, key=signing_key,

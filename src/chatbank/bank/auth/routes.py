@@ -66,7 +66,8 @@ async def discovery(bank: Runtime) -> dict[str, Any]:
         "request_object_signing_alg_values_supported": ["PS256"],
         "authorization_response_iss_parameter_supported": True,
         "openbanking": {"aisp": f"{base}/open-banking/v3.1/aisp",
-                        "pisp": f"{base}/open-banking/v3.1/pisp"},
+                        "pisp": f"{base}/open-banking/v3.1/pisp",
+                        "card_controls": f"{base}/extensions/card-controls/v1"},
     }
 
 

@@ -173,6 +173,12 @@ class BankBooks:
         """Unfreeze a frozen card (idempotent); a lost or stolen card is `card_blocked`."""
         return await self._set_card_status(customer_id, card_id, CardStatus.ACTIVE)
 
+    async def report_card(self, customer_id: str, card_id: str, status: CardStatus) -> Card:
+        """Block a card for good as `lost` or `stolen` (it can never be unfrozen)."""
+        if status not in (CardStatus.LOST, CardStatus.STOLEN):
+            raise InvalidInput("invalid_card_report", "A card is reported lost or stolen.")
+        return await self._set_card_status(customer_id, card_id, status)
+
     async def _set_card_status(self, customer_id: str, card_id: str, status: CardStatus) -> Card:
         async with write_transaction(self.engine) as conn:
             accounts = SqlAccounts(conn)

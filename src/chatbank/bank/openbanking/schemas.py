@@ -14,6 +14,7 @@ Permission = Literal[
     "ReadStandingOrdersBasic", "ReadStandingOrdersDetail", "ReadStatementsBasic",
     "ReadStatementsDetail", "ReadTransactionsBasic", "ReadTransactionsCredits",
     "ReadTransactionsDebits", "ReadTransactionsDetail",
+    "ManageCards",  # this bank's extension (card_controls.py), not an OB permission
 ]
 SORT_CODE_SCHEME = "UK.OBIE.SortCodeAccountNumber"
 

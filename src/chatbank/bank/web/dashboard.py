@@ -34,7 +34,9 @@ async def dashboard(request: Request, bank: Runtime) -> Response:
             "revocable": consent.kind == ACCOUNT_ACCESS and consent.status == "Authorised"
             and not consent.expired})
     customer = await bank.books.get_customer(session.customer_id)
-    return render(bank, "dashboard.html", rows=rows, customer=customer, csrf=session.csrf_token)
+    cards = await bank.books.list_cards(session.customer_id)
+    return render(bank, "dashboard.html", rows=rows, customer=customer, cards=cards,
+                  csrf=session.csrf_token)
 
 
 @router.post("/dashboard/revoke", include_in_schema=False)

@@ -30,6 +30,8 @@ PERMISSION_WORDS: dict[str, str] = {
     "ReadTransactionsDetail": "See your transactions in full (descriptions, merchants, balances)",
     "ReadTransactionsCredits": "…including money coming in",
     "ReadTransactionsDebits": "…including money going out",
+    "ManageCards": "Freeze and unfreeze your cards, or report them lost or stolen, when you ask "
+                   "(you confirm each change)",
 }
 
 
