@@ -35,7 +35,8 @@ def test_no_purpose_exists_for_advertising_profiling_or_sale() -> None:
         assert not any(word in words.split("_") or f" {word}" in f" {words}"
                        for word in forbidden), purpose
     assert {p.value for p in Purpose} == {
-        "answer_account_questions", "make_payments_i_ask_for", "spending_insights"}
+        "answer_account_questions", "make_payments_i_ask_for", "spending_insights",
+        "card_controls"}
 
 
 def test_every_purpose_has_plain_words_for_the_consent_screen() -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from enum import StrEnum
 from typing import Any
 
 from chatbank.connect.directory import BankDirectory
@@ -28,6 +29,15 @@ ACCOUNT_RESOURCES: dict[DataClass, str] = {
     DataClass.PAYEES: "beneficiaries", DataClass.STANDING_ORDERS: "standing-orders",
     DataClass.DIRECT_DEBITS: "direct-debits", DataClass.SCHEDULED_PAYMENTS: "scheduled-payments",
 }
+
+
+class CardAction(StrEnum):
+    """What the card-controls extension can do to a card."""
+
+    FREEZE = "freeze"
+    UNFREEZE = "unfreeze"
+    REPORT_LOST = "report-lost"
+    REPORT_STOLEN = "report-stolen"
 
 
 def consented(link: BankLink) -> ConsentedLink:
@@ -98,6 +108,38 @@ class DataGateway:
             raise Forbidden(first.code or "no_active_link", first.message)
         return GatewayResult(answers, failures)
 
+    async def change_card(self, user_id: str, bank_id: str, card_id: str, action: CardAction,
+                          reason: str, actor: str = "assistant") -> dict[str, Any]:
+        """Freeze, unfreeze or block one card at its bank (the card-controls extension).
+
+        Checked like a read of `cards` for `card_controls`, audited as `card_changed`; the
+        bank's answer is the card as it now stands.
+        """
+        now = self.clock.now()
+        checked = [(lnk, check_read(consented(lnk), Purpose.CARD_CONTROLS, DataClass.CARDS, now))
+                   for lnk in await self.links.links_of(user_id)
+                   if lnk.bank_id == bank_id and lnk.status is not LinkStatus.FAILED]
+        # A newer link that allows card controls wins over an older one that does not.
+        link, decision = next((pair for pair in checked if pair[1].allowed), None) or (
+            checked[0] if checked else (None, check_read(None, Purpose.CARD_CONTROLS,
+                                                         DataClass.CARDS, now)))
+        bank = self.directory.get(bank_id)
+        await self.audit.record(user_id=user_id, actor=actor, action="card_changed",
+                                purpose=Purpose.CARD_CONTROLS.value, bank=bank.name,
+                                data_class=DataClass.CARDS.value, allowed=decision.allowed,
+                                code=decision.code, reason=reason)
+        decision.raise_if_refused()
+        assert link is not None
+        try:
+            token = await self.links.access_token(link)
+            body = await self.ob.api(bank, "POST", "card_controls",
+                                     f"/cards/{card_id}/{action.value}", token)
+        except BankAccessRevoked as lost:
+            await self.links.do_mark_lost(link, lost.message)
+            raise
+        card: dict[str, Any] = body["Data"]["Card"][0]
+        return card
+
     async def _fetch(self, link: BankLink, data_class: DataClass,
                      params: dict[str, str]) -> BankAnswer:
         bank = self.directory.get(link.bank_id)
@@ -106,7 +148,11 @@ class DataGateway:
             "Account", [])
         data: dict[str, list[dict[str, Any]]] = {}
         resource = ACCOUNT_RESOURCES.get(data_class)
-        if resource is not None:
+        if data_class is DataClass.CARDS:
+            body = await self.ob.api(bank, "GET", "card_controls", "/cards", token)
+            for card in body.get("Data", {}).get("Card", []):
+                data.setdefault(str(card["AccountId"]), []).append(card)
+        elif resource is not None:
             for account in accounts:
                 account_id = account["AccountId"]
                 data[account_id] = await self._paged(bank, token, account_id, resource, params)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 from datetime import datetime, time
 
+from chatbank.connect.pisp import Creditor
 from chatbank.connect.ports import AuditTrail
 from chatbank.core.clock import Clock
 from chatbank.core.errors import Conflict, Forbidden, InvalidInput, NotFound
@@ -90,6 +91,23 @@ class Payments:
         return await self._new(PaymentKind.PAYMENT, payer_id, conversation_id, payer_id,
                                payee_id, money, note, payment_id_for(payer_id, client_id))
 
+    async def do_create_bank_transfer(self, payer_id: str, conversation_id: str,
+                                      creditor: Creditor, bank_id: str, amount: str,
+                                      currency: str, note: str,
+                                      client_id: str | None = None) -> Payment:
+        """A draft paying one of the payer's own accounts or a payee saved at their bank.
+
+        The creditor comes from the payer's own bank (AISP), not from another user, so the
+        payer is also the payee; authorising and executing are the same as for any payment.
+        """
+        money = parse_amount(amount, currency, self.limits)
+        async with self.store.tx() as tx:
+            spent = await tx.spent_since(payer_id, start_of_day(self.clock.now()), "")
+        check_daily_limit(spent, money, self.limits)
+        return await self._new(PaymentKind.PAYMENT, payer_id, conversation_id, payer_id,
+                               payer_id, money, note, payment_id_for(payer_id, client_id),
+                               to_account=(bank_id, creditor))
+
     async def do_request_money(self, requester_id: str, conversation_id: str, payer_id: str,
                                amount: str, currency: str, note: str,
                                client_id: str | None = None) -> Payment:
@@ -120,23 +138,28 @@ class Payments:
 
     async def _new(self, kind: PaymentKind, actor_id: str, conversation_id: str, payer_id: str,
                    payee_id: str, money: Money, note: str, payment_id: str | None = None,
-                   split_id: str | None = None) -> Payment:
+                   split_id: str | None = None,
+                   to_account: tuple[str, Creditor] | None = None) -> Payment:
         """A new draft and its card; with a known id (client retry) the first one, once."""
         if payment_id is not None and (again := await self._retried(payment_id, payer_id,
                                                                     payee_id, money)):
             return again
-        if payer_id == payee_id:
+        if payer_id == payee_id and to_account is None:
             raise InvalidInput("cannot_pay_yourself", "Choose someone other than yourself.")
         members = await self.chat.active_members(conversation_id)
         if payer_id not in members or payee_id not in members:
             raise not_in_conversation()
         if await self.chat.either_blocked(payer_id, payee_id):
             raise Forbidden("blocked", "You cannot send money to or ask money from this person.")
-        receiving, creditor = await self.receiving.creditor_of(payee_id)
+        if to_account is None:
+            receiving, creditor = await self.receiving.creditor_of(payee_id)
+            to_bank, last4 = receiving.bank_id, receiving.last4
+        else:
+            (to_bank, creditor), last4 = to_account, to_account[1].account_number[-4:]
         now = self.clock.now()
         payment = Payment(
             payment_id or new_id("pay"), kind, conversation_id, payer_id, payee_id, money,
-            clean_note(note), PaymentStatus.DRAFT, now, now, receiving.last4, receiving.bank_id,
+            clean_note(note), PaymentStatus.DRAFT, now, now, last4, to_bank,
             split_id, now + REQUEST_TTL if kind is PaymentKind.REQUEST else None)
         if not await self.store.insert_once(payment, {
                 "sort_code": creditor.sort_code, "account_number": creditor.account_number,

@@ -50,6 +50,7 @@ class AuditAction(StrEnum):
     DATA_EXPORTED = "data_exported"
     ACCOUNT_DELETED = "account_deleted"
     DISCLOSURE_TO_CHANNEL = "disclosure_to_channel"
+    CARD_CHANGED = "card_changed"
 
 
 def parse_action(name: str) -> AuditAction:

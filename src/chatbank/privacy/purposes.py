@@ -14,6 +14,8 @@ from enum import StrEnum
 
 from chatbank.core.errors import InvalidInput
 
+# The bank's card-controls extension (not UK OB): freeze, unfreeze, report lost or stolen.
+MANAGE_CARDS = "ManageCards"
 # Payment initiation is not an account-access permission: it marks that the purpose needs
 # domestic-payment consents (PISP) at the bank, one per payment the user confirms.
 PAYMENT_INITIATION = "PISP"
@@ -25,6 +27,7 @@ class Purpose(StrEnum):
     ANSWER_ACCOUNT_QUESTIONS = "answer_account_questions"
     MAKE_PAYMENTS_I_ASK_FOR = "make_payments_i_ask_for"
     SPENDING_INSIGHTS = "spending_insights"
+    CARD_CONTROLS = "card_controls"
 
 
 class DataClass(StrEnum):
@@ -39,6 +42,7 @@ class DataClass(StrEnum):
     SCHEDULED_PAYMENTS = "scheduled_payments"
     PARTY = "party"
     PAYMENTS = "payments"
+    CARDS = "cards"
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,6 +86,12 @@ PURPOSES: dict[Purpose, PurposeRules] = {
                                "ReadTransactionsDebits"}),
         data_classes=frozenset({DataClass.ACCOUNTS, DataClass.TRANSACTIONS}),
     ),
+    Purpose.CARD_CONTROLS: PurposeRules(
+        description="freeze, unfreeze or block my cards when I ask, after I confirm",
+        log_phrase="change your card as you asked",
+        permissions=frozenset({"ReadAccountsBasic", MANAGE_CARDS}),
+        data_classes=frozenset({DataClass.ACCOUNTS, DataClass.CARDS}),
+    ),
 }
 
 # A data class is covered when the consent holds one permission from every group listed.
@@ -98,6 +108,7 @@ COVERING_PERMISSIONS: dict[DataClass, tuple[frozenset[str], ...]] = {
                                               "ReadScheduledPaymentsDetail"}),),
     DataClass.PARTY: (frozenset({"ReadParty", "ReadPartyPSU"}),),
     DataClass.PAYMENTS: (frozenset({PAYMENT_INITIATION}),),
+    DataClass.CARDS: (frozenset({MANAGE_CARDS}),),
 }
 
 

@@ -28,6 +28,7 @@ _WITH_REASON = {
     Purpose.ANSWER_ACCOUNT_QUESTIONS: "answer '{reason}'",
     Purpose.MAKE_PAYMENTS_I_ASK_FOR: "make the payment you asked for ('{reason}')",
     Purpose.SPENDING_INSIGHTS: "work out your spending summary ('{reason}')",
+    Purpose.CARD_CONTROLS: "do what you asked with your card ('{reason}')",
 }
 
 
@@ -88,6 +89,7 @@ def _sentence(entry: AuditEntry, bank: str) -> str:
         AuditAction.DATA_EXPORTED: "You exported a copy of your data",
         AuditAction.ACCOUNT_DELETED: "Your account was deleted",
         AuditAction.DISCLOSURE_TO_CHANNEL: f"Your {thing} from {bank} were shown in {who}",
+        AuditAction.CARD_CHANGED: f"{who} changed one of your cards at {bank}{why}",
     }
     text = sentences[action]
     if not entry.allowed:
