@@ -49,6 +49,7 @@ from chatbank.payments import (
     PaymentExecution,
     Payments,
     PaymentsContext,
+    PaymentSweeper,
     PaymentTracker,
     ReceivingAccounts,
 )
@@ -122,7 +123,7 @@ class Platform:
             await self.messenger.redis.aclose()
         await self.assistant.drain()
         if self.payments is not None:
-            await self.payments.tracker.close()
+            await self.payments.close()
         await self.messages.writer.close()
         await self.ob.close()
         await self.engine.dispose()
@@ -201,7 +202,9 @@ async def build_payments(settings: Settings, engine: AsyncEngine, messenger: Mes
     execution = PaymentExecution(payments, store, pisp, links, vault, gateway)
     tracker = PaymentTracker(execution, store)
     await tracker.resume()
-    return PaymentsContext(payments, execution, receiving, tracker, chat)
+    sweeper = PaymentSweeper(payments, store)
+    sweeper.start()
+    return PaymentsContext(payments, execution, receiving, tracker, chat, sweeper)
 
 
 def build_assistant(engine: AsyncEngine, messenger: Messenger, bot: User, links: Links,

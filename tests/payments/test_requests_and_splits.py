@@ -62,7 +62,7 @@ def test_a_declined_request_and_a_withdrawn_one_cannot_be_paid(
     assert payment(bob, declined)["status"] == "declined"
 
 
-def test_a_group_bill_split_four_ways_asks_each_payer_once(
+def test_a_group_bill_split_four_ways_is_fully_settled_by_each_payer_once(
         stack: Stack, new_user: NewUser) -> None:
     bob = new_user("Bob Brown")
     payers = [new_user(name) for name in ("Alice Adams", "Carol Cole", "Dan Dunn")]
@@ -80,9 +80,15 @@ def test_a_group_bill_split_four_ways_asks_each_payer_once(
     assert len({r["split_id"] for r in requests}) == 1
     assert {r["payer_id"] for r in requests} == {p.user["id"] for p in payers}
     before = total_available(stack, "bob")
-    first = next(r for r in requests if r["payer_id"] == payers[0].user["id"])
-    landed = land(payers[0], authorise_at_bank(stack, payers[0], first["id"], "alice"))
-    assert "status=completed" in landed.headers["location"]
-    assert total_available(stack, "bob") == before + 2500
-    cards = [card_of(p, chat, r["id"])["status"] for p in payers for r in requests]
-    assert cards.count("completed") == 3 and cards.count("draft") == 6
+    for paid, payer in enumerate(payers, start=1):
+        mine = next(r for r in requests if r["payer_id"] == payer.user["id"])
+        landed = land(payer, authorise_at_bank(stack, payer, mine["id"], "alice"))
+        assert "status=completed" in landed.headers["location"]
+        assert total_available(stack, "bob") == before + 2500 * paid
+        again = payer.post(f"/api/v1/payments/{mine['id']}/authorise", {"bank_id": "northbank"})
+        assert again.status_code == 409  # a settled share cannot be paid twice
+        cards = [card_of(p, chat, r["id"])["status"] for p in payers for r in requests]
+        assert cards.count("completed") == 3 * paid and cards.count("draft") == 3 * (3 - paid)
+    listed = bob.http.get("/api/v1/payments", params={"conversation_id": chat}).json()
+    assert sorted(p["status"] for p in listed["payments"]) == ["completed"] * 3
+    assert total_available(stack, "bob") == before + 7500

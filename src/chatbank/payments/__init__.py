@@ -8,6 +8,7 @@ from chatbank.payments.adapters.chat import MessengerChat
 from chatbank.payments.execution import PaymentExecution
 from chatbank.payments.receiving import ReceivingAccounts
 from chatbank.payments.services import Payments
+from chatbank.payments.sweeper import PaymentSweeper
 from chatbank.payments.tracker import PaymentTracker
 
 
@@ -20,10 +21,17 @@ class PaymentsContext:
     receiving: ReceivingAccounts
     tracker: PaymentTracker
     chat: MessengerChat
+    sweeper: PaymentSweeper
+
+    async def close(self) -> None:
+        """Stop the background work (following pending payments, sweeping lapsed ones)."""
+        await self.sweeper.close()
+        await self.tracker.close()
 
 
 __all__ = [
     "PaymentExecution",
+    "PaymentSweeper",
     "PaymentTracker",
     "Payments",
     "PaymentsContext",

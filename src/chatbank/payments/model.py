@@ -3,7 +3,8 @@
 draft → awaiting_authorisation → pending → completed | rejected
 draft | awaiting_authorisation → cancelled (payer; or the payee for their own request)
 draft (a request) → declined (payer) | expired (7 days)
-awaiting_authorisation → draft (the payer said no at the bank, or the authorisation lapsed)
+awaiting_authorisation → draft (the payer said no at the bank)
+awaiting_authorisation → expired (the payer never came back from the bank: swept)
 """
 
 from __future__ import annotations
@@ -45,7 +46,7 @@ MOVES: dict[PaymentStatus, frozenset[PaymentStatus]] = {
                                     PaymentStatus.EXPIRED, PaymentStatus.REJECTED}),
     PaymentStatus.AWAITING_AUTHORISATION: frozenset({
         PaymentStatus.AWAITING_AUTHORISATION, PaymentStatus.PENDING, PaymentStatus.DRAFT,
-        PaymentStatus.CANCELLED, PaymentStatus.REJECTED}),
+        PaymentStatus.CANCELLED, PaymentStatus.REJECTED, PaymentStatus.EXPIRED}),
     PaymentStatus.PENDING: frozenset({PaymentStatus.COMPLETED, PaymentStatus.REJECTED}),
 }
 

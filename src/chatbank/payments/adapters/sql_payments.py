@@ -110,6 +110,16 @@ class SqlPayments:
             payments.c.status == status.value).limit(limit))
         return [_payment(r) for r in rows]
 
+    async def due_to_expire(self, now: datetime, lapsed_before: datetime,
+                            limit: int = 200) -> list[Payment]:
+        """Requests past their expiry, and payments left awaiting an authorisation that lapsed."""
+        rows = await self.conn.execute(select(payments).where(or_(
+            and_(payments.c.status == PaymentStatus.DRAFT.value,
+                 payments.c.expires_at.is_not(None), payments.c.expires_at <= now),
+            and_(payments.c.status == PaymentStatus.AWAITING_AUTHORISATION.value,
+                 payments.c.updated_at < lapsed_before))).limit(limit))
+        return [_payment(r) for r in rows]
+
     async def spent_since(self, payer_id: str, since: datetime, exclude_id: str) -> int:
         """What the payer has sent or is sending since `since` (for the daily limit)."""
         total = await self.conn.scalar(select(func.coalesce(func.sum(
