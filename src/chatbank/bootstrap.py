@@ -21,6 +21,13 @@ from chatbank.assistant.skills.spending import SpendingSummary
 from chatbank.assistant.skills.support import SupportAnswers
 from chatbank.assistant.skills.transactions import SearchTransactions
 from chatbank.assistant.skills.upcoming import UpcomingPayments
+from chatbank.channels.adapters.assistant_chat import MessengerAssistantChat
+from chatbank.channels.adapters.graph import MessengerSendApi, WhatsAppCloudApi
+from chatbank.channels.bridge import AssistantRelay, PaymentCardTap
+from chatbank.channels.model import Channel
+from chatbank.channels.outbox import ChannelOutbox
+from chatbank.channels.ports import ChannelSender
+from chatbank.channels.services import ChannelConfig, ChannelService
 from chatbank.config import Settings
 from chatbank.connect.directory import BankDirectory
 from chatbank.connect.gateway import DataGateway
@@ -95,6 +102,7 @@ class Platform:
     privacy: PrivacyCentre
     payments: PaymentsContext | None = None
     ads: AdService | None = None
+    channels: ChannelService | None = None
 
     @property
     def hub(self) -> Hub:
@@ -124,6 +132,8 @@ class Platform:
         await self.assistant.drain()
         if self.payments is not None:
             await self.payments.close()
+        if self.channels is not None:
+            await self.channels.stop()
         await self.messages.writer.close()
         await self.ob.close()
         await self.engine.dispose()
@@ -181,8 +191,36 @@ async def build_platform(settings: Settings, clock: Clock | None = None) -> Plat
     ads = AdService(ads_engine, clock)
     privacy = PrivacyCentre(messenger.accounts, messenger.conversations, messenger.messages,
                             links, vault, audit)
+    channels = build_channels(settings, engine, clock, messenger, bot, audit, payments)
     return Platform(settings, clock, engine, messenger, bot, notices, directory, ob, vault,
-                    audit, links, gateway, assistant, privacy, payments, ads)
+                    audit, links, gateway, assistant, privacy, payments, ads, channels)
+
+
+def build_channels(settings: Settings, engine: AsyncEngine, clock: Clock, messenger: Messenger,
+                   bot: User, audit: AuditLog,
+                   payments: PaymentsContext | None) -> ChannelService:
+    """Messenger and WhatsApp (each on when its token is set): webhooks in, outbox out."""
+    senders: dict[Channel, ChannelSender] = {}
+    if settings.messenger_page_token:
+        senders[Channel.MESSENGER] = MessengerSendApi(settings.graph_api_url,
+                                                      settings.messenger_page_token)
+    if settings.whatsapp_token and settings.whatsapp_phone_number_id:
+        senders[Channel.WHATSAPP] = WhatsAppCloudApi(
+            settings.graph_api_url, settings.whatsapp_phone_number_id, settings.whatsapp_token)
+    outbox = ChannelOutbox(engine, clock, senders, audit, settings.channel_retry_base_ms)
+    chat = MessengerAssistantChat(MessengerStore(engine), messenger.conversations,
+                                  messenger.messages, bot)
+    config = ChannelConfig(settings.channel_app_secret, settings.channel_verify_token,
+                           settings.public_url, settings.channel_link_ttl_s)
+    service = ChannelService(engine, clock, config, outbox, chat)
+    if senders:
+        relay = AssistantRelay(service, bot.id)
+        messenger.messages.observers.append(relay)
+        service.on_stop.append(relay.drain)
+        if payments is not None:
+            payments.payments.chat = PaymentCardTap(payments.payments.chat, relay)
+        service.start()
+    return service
 
 
 async def build_payments(settings: Settings, engine: AsyncEngine, messenger: Messenger,

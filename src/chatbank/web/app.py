@@ -14,7 +14,7 @@ from chatbank.bootstrap import Platform, build_platform
 from chatbank.config import Settings
 from chatbank.web.errors import install_error_handlers
 from chatbank.web.limits import BodySizeLimit
-from chatbank.web.routes import ads, banking, conversations, payments, people, privacy
+from chatbank.web.routes import ads, banking, channels, conversations, payments, people, privacy
 from chatbank.web.websocket import realtime_socket
 
 STATIC_DIR = Path(__file__).parent / "static"
@@ -45,6 +45,7 @@ def create_app(settings: Settings, platform: Platform | None = None) -> FastAPI:
     app.include_router(privacy.router)
     app.include_router(ads.router)
     app.include_router(payments.router)
+    app.include_router(channels.router)
     app.add_api_websocket_route("/ws", realtime_socket)
 
     @app.get("/healthz", include_in_schema=False)

@@ -1,0 +1,39 @@
+"""A local Graph API and a platform (with a real Northbank) that sends to it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from tests.channels.graph_server import VERSION, GraphServer
+from tests.channels.payloads import PHONE_NUMBER_ID
+from tests.support.servers import ServerThread
+from tests.support.stack import Stack, running_stack
+
+APP_SECRET = "test-app-secret-4f1c"
+VERIFY_TOKEN = "test-verify-token-9b2e"
+PAGE_TOKEN = "EAAtestpagetoken"
+WHATSAPP_TOKEN = "EAAtestwhatsapptoken"
+RETRY_BASE_MS = 50
+
+
+@pytest.fixture(scope="module")
+def graph() -> Iterator[GraphServer]:
+    server = GraphServer(PAGE_TOKEN, WHATSAPP_TOKEN, PHONE_NUMBER_ID)
+    thread = ServerThread(server.app).start()  # type: ignore[arg-type]
+    server.url = thread.url
+    yield server
+    thread.stop()
+
+
+@pytest.fixture(scope="module")
+def stack(tmp_path_factory: pytest.TempPathFactory, graph: GraphServer) -> Iterator[Stack]:
+    """Northbank and a platform connected to the local Graph API (both channels on)."""
+    with running_stack(tmp_path_factory.mktemp("channels"),
+                       graph_api_url=f"{graph.url}/{VERSION}",
+                       channel_app_secret=APP_SECRET, channel_verify_token=VERIFY_TOKEN,
+                       messenger_page_token=PAGE_TOKEN, whatsapp_token=WHATSAPP_TOKEN,
+                       whatsapp_phone_number_id=PHONE_NUMBER_ID,
+                       channel_retry_base_ms=RETRY_BASE_MS) as running:
+        yield running

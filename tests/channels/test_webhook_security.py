@@ -1,0 +1,58 @@
+"""Webhooks are verified as the platforms specify before anything is read or stored."""
+
+from __future__ import annotations
+
+import json
+
+import httpx
+
+from tests.channels import payloads
+from tests.channels.chats import ChatPerson
+from tests.channels.conftest import APP_SECRET, VERIFY_TOKEN
+from tests.channels.graph_server import GraphServer, deliver
+from tests.support.stack import Stack
+
+
+def test_the_subscription_handshake_echoes_the_challenge_only_for_our_verify_token(
+        stack: Stack) -> None:
+    for channel in ("messenger", "whatsapp"):
+        good = httpx.get(f"{stack.platform_url}/webhooks/{channel}", params={
+            "hub.mode": "subscribe", "hub.verify_token": VERIFY_TOKEN,
+            "hub.challenge": "1158201444"})
+        assert (good.status_code, good.text) == (200, "1158201444")
+        bad = httpx.get(f"{stack.platform_url}/webhooks/{channel}", params={
+            "hub.mode": "subscribe", "hub.verify_token": "guess", "hub.challenge": "1"})
+        assert bad.status_code == 403
+        assert bad.json()["error"]["code"] == "verification_failed"
+
+
+def test_unsigned_wrongly_signed_and_tampered_deliveries_are_refused_and_nothing_is_stored(
+        stack: Stack, graph: GraphServer) -> None:
+    stranger = ChatPerson.on(stack, graph, "messenger")
+    payload = payloads.messenger(payloads.messenger_text(stranger.external_id, "hi"))
+    url = stack.platform_url
+    missing = deliver(url, "messenger", payload, APP_SECRET, signature=None)
+    assert (missing.status_code, missing.json()["error"]["code"]) == (401, "signature_missing")
+    wrong = deliver(url, "messenger", payload, "not-the-app-secret")
+    assert (wrong.status_code, wrong.json()["error"]["code"]) == (403, "signature_invalid")
+    tampered = json.dumps({**payload, "entry": payload["entry"] * 2}).encode()
+    altered = deliver(url, "messenger", payload, APP_SECRET, body=tampered)
+    assert (altered.status_code, altered.json()["error"]["code"]) == (403, "signature_invalid")
+    whatsapp = deliver(url, "whatsapp", payloads.whatsapp([payloads.whatsapp_text(
+        "447700900999", "hi")]), "not-the-app-secret")
+    assert whatsapp.status_code == 403
+    # A correctly signed delivery from someone else is answered; the refused ones never were.
+    other = ChatPerson.on(stack, graph, "messenger")
+    other.say("hello")
+    other.wait_for_text("link your chatbank account")
+    assert stranger.received() == []
+    assert graph.to("whatsapp", "447700900999") == []
+
+
+def test_a_signed_delivery_is_answered_with_event_received_before_any_reply_is_sent(
+        stack: Stack, graph: GraphServer) -> None:
+    person = ChatPerson.on(stack, graph, "whatsapp")
+    response = person.deliver(payloads.whatsapp([payloads.whatsapp_text(person.external_id,
+                                                                         "hello")]))
+    assert response.text == "EVENT_RECEIVED"
+    person.wait_for_text("link your chatbank account")
