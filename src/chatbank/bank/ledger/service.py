@@ -14,6 +14,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from chatbank.bank.db import writer_engine
+from chatbank.bank.ledger.group_commit import GroupCommitLedger
 from chatbank.bank.ledger.model import LedgerAccount, Transfer, TransferRequest, TransferResult
 from chatbank.bank.ledger.sql_ledger import SqlLedger
 from chatbank.core.clock import Clock, SystemClock
@@ -36,6 +37,7 @@ class LedgerService:
     def __init__(self, engine: AsyncEngine, clock: Clock | None = None) -> None:
         self.engine = engine
         self.clock = clock or SystemClock()
+        self._group: GroupCommitLedger | None = None
 
     async def create_accounts(self, accounts: Sequence[LedgerAccount]) -> None:
         """Open ledger accounts with zero balances."""
@@ -58,8 +60,23 @@ class LedgerService:
         raise AssertionError("unreachable")
 
     async def create_transfer(self, request: TransferRequest) -> TransferResult:
-        """One transfer in its own transaction."""
-        return (await self.create_transfers([request]))[0]
+        """One transfer, checked on its own, with its own result.
+
+        On an SQLite file, concurrent single transfers are group-committed (see
+        `group_commit`); elsewhere each runs in its own transaction.
+        """
+        url = self.engine.url
+        if url.get_backend_name() != "sqlite" or url.database in (None, "", ":memory:"):
+            return (await self.create_transfers([request]))[0]
+        if self._group is None:
+            self._group = GroupCommitLedger(url.database, self.clock)
+        return await self._group.create_transfer(request)
+
+    async def close(self) -> None:
+        """Stop the group-commit writer, if one was started (the engine stays open)."""
+        if self._group is not None:
+            await self._group.close()
+            self._group = None
 
     async def void_expired(self) -> list[str]:
         """Release every pending transfer whose timeout has passed; return their ids."""

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import Select, bindparam, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from chatbank.bank.ledger.batch import LedgerBatch
@@ -57,6 +57,41 @@ def _chunks(ids: Iterable[str]) -> list[list[str]]:
     return [unique[i:i + CHUNK] for i in range(0, len(unique), CHUNK)]
 
 
+# Built once: an expanding IN parameter keeps one cached compiled form per statement.
+_ACCOUNTS = select(*ACCOUNT_FIELDS).where(
+    ledger_accounts.c.id.in_(bindparam("ids", expanding=True)))
+_TRANSFERS = select(ledger_transfers).where(
+    ledger_transfers.c.id.in_(bindparam("ids", expanding=True)))
+_LOCKED_ACCOUNTS = _ACCOUNTS.order_by(ledger_accounts.c.id).with_for_update()
+_LOCKED_TRANSFERS = _TRANSFERS.order_by(ledger_transfers.c.id).with_for_update()
+
+
+def accounts_query(lock_rows: bool) -> Select[Any]:
+    """Accounts whose id is in the `ids` parameter (rows locked on PostgreSQL)."""
+    return _LOCKED_ACCOUNTS if lock_rows else _ACCOUNTS
+
+
+def transfers_query(lock_rows: bool) -> Select[Any]:
+    """Transfers whose id is in the `ids` parameter (rows locked on PostgreSQL)."""
+    return _LOCKED_TRANSFERS if lock_rows else _TRANSFERS
+
+
+def touched_transfer_ids(requests: Sequence[TransferRequest]) -> list[str]:
+    """The transfers a batch must see: its own ids (for idempotency) and the pending ones."""
+    return [r.id for r in requests] + [r.pending_id for r in requests if r.pending_id]
+
+
+def touched_account_ids(requests: Sequence[TransferRequest],
+                        transfers: dict[str, Transfer]) -> set[str]:
+    """Every account the requests, or the transfers they refer to, debit or credit."""
+    account_ids = {r.debit_account_id for r in requests}
+    account_ids.update(r.credit_account_id for r in requests)
+    for transfer in transfers.values():
+        account_ids.update((transfer.debit_account_id, transfer.credit_account_id))
+    account_ids.discard("")
+    return account_ids
+
+
 class SqlLedger:
     """Ledger accounts and transfers on one open connection (the caller's transaction)."""
 
@@ -81,10 +116,8 @@ class SqlLedger:
     async def lookup_accounts(self, ids: Iterable[str]) -> dict[str, LedgerAccount]:
         found: dict[str, LedgerAccount] = {}
         for chunk in _chunks(ids):
-            query = select(*ACCOUNT_FIELDS).where(ledger_accounts.c.id.in_(chunk))
-            if self._lock_rows:
-                query = query.order_by(ledger_accounts.c.id).with_for_update()
-            for id_, currency, kind, *totals in await self.conn.execute(query):
+            for id_, currency, kind, *totals in await self.conn.execute(
+                    accounts_query(self._lock_rows), {"ids": chunk}):
                 # Positional construction: this runs for every account a batch touches.
                 found[id_] = LedgerAccount(id_, currency, AccountKind(kind), *totals)
         return found
@@ -92,10 +125,8 @@ class SqlLedger:
     async def lookup_transfers(self, ids: Iterable[str]) -> dict[str, Transfer]:
         found: dict[str, Transfer] = {}
         for chunk in _chunks(ids):
-            query = select(ledger_transfers).where(ledger_transfers.c.id.in_(chunk))
-            if self._lock_rows:
-                query = query.order_by(ledger_transfers.c.id).with_for_update()
-            for row in await self.conn.execute(query):
+            for row in await self.conn.execute(transfers_query(self._lock_rows),
+                                                {"ids": chunk}):
                 found[row.id] = row_to_transfer(row)
         return found
 
@@ -103,14 +134,9 @@ class SqlLedger:
         self, requests: Sequence[TransferRequest], now: datetime
     ) -> list[TransferResult]:
         """Apply `requests` in order; one result per request, in the same order."""
-        transfers = await self.lookup_transfers(
-            [r.id for r in requests] + [r.pending_id for r in requests if r.pending_id])
-        account_ids = {r.debit_account_id for r in requests}
-        account_ids.update(r.credit_account_id for r in requests)
-        for transfer in transfers.values():
-            account_ids.update((transfer.debit_account_id, transfer.credit_account_id))
-        account_ids.discard("")
-        batch = LedgerBatch(await self.lookup_accounts(account_ids), transfers, now)
+        transfers = await self.lookup_transfers(touched_transfer_ids(requests))
+        batch = LedgerBatch(
+            await self.lookup_accounts(touched_account_ids(requests, transfers)), transfers, now)
         results = [batch.create(request) for request in requests]
         await self._write(batch)
         return results
@@ -135,27 +161,8 @@ class SqlLedger:
         return still_pending
 
     async def _write(self, batch: LedgerBatch) -> None:
-        # The hot path of every batch: plain driver-level executemany, without SQLAlchemy's
-        # per-row parameter processing (several times faster for 1,000-row batches).
-        if batch.new_transfers:
-            created_at = self._moment(batch.now)  # the same for every transfer of a batch
-            await self.conn.exec_driver_sql(self._sql.insert_transfer, [
-                self._transfer_values(t, created_at) for t in batch.new_transfers])
-        if batch.changed_pending_ids:
-            await self.conn.exec_driver_sql(self._sql.update_state, [
-                (_state_value(batch.transfers[i]), i) for i in sorted(batch.changed_pending_ids)])
-        if batch.changed_account_ids:
-            await self.conn.exec_driver_sql(self._sql.update_totals, [
-                _account_totals(batch.accounts[i]) for i in sorted(batch.changed_account_ids)])
-
-    def _transfer_values(self, t: Transfer, created_at: object) -> tuple[object, ...]:
-        return (
-            t.id, t.debit_account_id, t.credit_account_id, t.amount_minor, t.currency,
-            t.kind.value, t.pending_id, t.timeout_s, t.code, created_at,
-            None if t.expires_at is None else self._moment(t.expires_at),
-            _state_value(t), t.debit_balance_after_minor,
-            t.credit_balance_after_minor,
-        )
+        for sql, rows in self._sql.writes(batch, self._moment):
+            await self.conn.exec_driver_sql(sql, rows)
 
     async def sum_of_balances_by_currency(self) -> dict[str, int]:
         """Per currency, the sum of every account's booked balance (always 0 when consistent)."""
@@ -179,6 +186,16 @@ class SqlLedger:
                 totals.setdefault(debit_id, [0, 0, 0, 0])[offset] += amount
                 totals.setdefault(credit_id, [0, 0, 0, 0])[offset + 1] += amount
         return {k: (v[0], v[1], v[2], v[3]) for k, v in totals.items()}
+
+
+def _transfer_values(t: Transfer, created_at: object,
+                     moment: Callable[[datetime], object]) -> tuple[object, ...]:
+    return (
+        t.id, t.debit_account_id, t.credit_account_id, t.amount_minor, t.currency,
+        t.kind.value, t.pending_id, t.timeout_s, t.code, created_at,
+        None if t.expires_at is None else moment(t.expires_at),
+        _state_value(t), t.debit_balance_after_minor, t.credit_balance_after_minor,
+    )
 
 
 def _state_value(transfer: Transfer) -> str | None:
@@ -209,6 +226,24 @@ class DriverStatements:
         self.insert_transfer = convert(INSERT_TRANSFER)
         self.update_state = convert(UPDATE_STATE)
         self.update_totals = convert(UPDATE_TOTALS)
+
+    def writes(self, batch: LedgerBatch,
+               moment: Callable[[datetime], object]) -> list[tuple[str, list[tuple[object, ...]]]]:
+        """(statement, rows) pairs that store a batch's changes, for `executemany`."""
+        # The hot path of every batch: plain driver-level executemany, without SQLAlchemy's
+        # per-row parameter processing (several times faster for 1,000-row batches).
+        writes: list[tuple[str, list[tuple[object, ...]]]] = []
+        if batch.new_transfers:
+            created_at = moment(batch.now)  # the same for every transfer of a batch
+            writes.append((self.insert_transfer, [
+                _transfer_values(t, created_at, moment) for t in batch.new_transfers]))
+        if batch.changed_pending_ids:
+            writes.append((self.update_state, [
+                (_state_value(batch.transfers[i]), i) for i in sorted(batch.changed_pending_ids)]))
+        if batch.changed_account_ids:
+            writes.append((self.update_totals, [
+                _account_totals(batch.accounts[i]) for i in sorted(batch.changed_account_ids)]))
+        return writes
 
 
 def _numbered(sql: str) -> str:

@@ -1,0 +1,173 @@
+"""Group commit on SQLite: single transfers from concurrent callers share one transaction.
+
+SQLite has one writer at a time, and on the async driver every statement is a hop to its
+thread, so one transfer per transaction costs a BEGIN IMMEDIATE, four statements and a COMMIT
+(and, with several writers, waits on the lock). Here requests queue up; one thread applies
+each batch with the same `LedgerBatch` rules in one transaction on a plain `sqlite3`
+connection. Every request is still checked on its own and gets its own result code (a rejected
+one changes nothing); an unexpected database error rolls the batch back and its requests are
+retried one by one, so a bad request fails alone. The pattern is the messenger's
+`GroupCommitSqliteWriter`, applied to ledger transfers.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import sqlite3
+from collections.abc import Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime
+from types import SimpleNamespace
+from typing import Any
+
+from chatbank.bank.ledger.batch import LedgerBatch
+from chatbank.bank.ledger.model import (
+    AccountKind,
+    LedgerAccount,
+    Transfer,
+    TransferRequest,
+    TransferResult,
+)
+from chatbank.bank.ledger.sql_ledger import (
+    ACCOUNT_FIELDS,
+    CHUNK,
+    DriverStatements,
+    row_to_transfer,
+    sqlite_moment,
+    touched_account_ids,
+    touched_transfer_ids,
+)
+from chatbank.bank.ledger.tables import ledger_transfers
+from chatbank.core.clock import Clock
+from chatbank.db.engine import set_sqlite_pragmas
+
+log = logging.getLogger("chatbank.bank.ledger")
+MAX_BATCH = 512  # transfers per transaction; keeps each commit (and the lock it holds) short
+Outcome = TransferResult | BaseException
+ACCOUNT_COLUMNS = ", ".join(column.name for column in ACCOUNT_FIELDS)
+TRANSFER_COLUMNS = tuple(c.name for c in ledger_transfers.columns if c.name != "seq")
+SELECT_ACCOUNTS = f"SELECT {ACCOUNT_COLUMNS} FROM ledger_accounts WHERE id IN "  # noqa: S608
+SELECT_TRANSFERS = (
+    f"SELECT {', '.join(TRANSFER_COLUMNS)} FROM ledger_transfers WHERE id IN ")  # noqa: S608
+
+
+class SqliteDriverLedger:
+    """The part of `SqlLedger` a batch needs, on a plain `sqlite3` connection of one thread:
+    no SQLAlchemy between the rules and the driver (most of a small batch's cost)."""
+
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self.db = db
+        self.sql = DriverStatements("qmark")
+
+    def create_transfers(self, requests: Sequence[TransferRequest],
+                         now: datetime) -> list[TransferResult]:
+        """Apply `requests` in order; one result per request, in the same order."""
+        transfers = self._transfers(touched_transfer_ids(requests))
+        batch = LedgerBatch(self._accounts(touched_account_ids(requests, transfers)),
+                            transfers, now)
+        results = [batch.create(request) for request in requests]
+        for sql, rows in self.sql.writes(batch, sqlite_moment):
+            self.db.executemany(sql, rows)
+        return results
+
+    def _select(self, sql: str, ids: Iterable[str]) -> list[tuple[Any, ...]]:
+        unique = sorted(set(ids))
+        rows: list[tuple[Any, ...]] = []
+        for start in range(0, len(unique), CHUNK):
+            chunk = unique[start:start + CHUNK]
+            rows += self.db.execute(f"{sql}({', '.join('?' * len(chunk))})", chunk).fetchall()
+        return rows
+
+    def _accounts(self, ids: Iterable[str]) -> dict[str, LedgerAccount]:
+        return {id_: LedgerAccount(id_, currency, AccountKind(kind), *totals)
+                for id_, currency, kind, *totals in self._select(SELECT_ACCOUNTS, ids)}
+
+    def _transfers(self, ids: Iterable[str]) -> dict[str, Transfer]:
+        found: dict[str, Transfer] = {}
+        for values in self._select(SELECT_TRANSFERS, ids):
+            row = dict(zip(TRANSFER_COLUMNS, values, strict=True))
+            for moment in ("created_at", "expires_at"):
+                if row[moment] is not None:  # written by `sqlite_moment`, in UTC
+                    row[moment] = datetime.fromisoformat(row[moment])
+            found[row["id"]] = row_to_transfer(SimpleNamespace(**row))
+        return found
+
+
+class GroupCommitLedger:
+    """Queues single transfers; one writer thread commits each queued batch at once."""
+
+    def __init__(self, database_path: str, clock: Clock) -> None:
+        self.database_path = database_path
+        self.clock = clock
+        self.commits = 0
+        self.db: sqlite3.Connection | None = None  # opened by, and used only in, the thread
+        self.thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ledger-writer")
+        self.queued: list[tuple[TransferRequest, asyncio.Future[TransferResult]]] = []
+        self.draining = False
+        self.drainer: asyncio.Task[None] | None = None
+
+    async def create_transfer(self, request: TransferRequest) -> TransferResult:
+        """Apply one transfer in the next group transaction; its own result code."""
+        loop = asyncio.get_running_loop()
+        future: asyncio.Future[TransferResult] = loop.create_future()
+        self.queued.append((request, future))
+        if not self.draining:
+            self.draining = True
+            self.drainer = loop.create_task(self._drain())
+        return await future
+
+    async def _drain(self) -> None:
+        loop = asyncio.get_running_loop()
+        try:
+            while self.queued:
+                batch, self.queued = self.queued[:MAX_BATCH], self.queued[MAX_BATCH:]
+                outcomes = await loop.run_in_executor(self.thread, self._commit,
+                                                      [request for request, _ in batch])
+                for (_, future), outcome in zip(batch, outcomes, strict=True):
+                    if future.done():  # the caller gave up (cancelled)
+                        continue
+                    if isinstance(outcome, BaseException):
+                        future.set_exception(outcome)
+                    else:
+                        future.set_result(outcome)
+        finally:
+            self.draining = False
+
+    def _commit(self, requests: list[TransferRequest]) -> list[Outcome]:
+        try:
+            return list(self._commit_together(requests))
+        except Exception:  # rolled back; retry each alone so one bad request fails alone
+            log.warning("event=ledger_group_rolled_back size=%d", len(requests))
+        outcomes: list[Outcome] = []
+        for request in requests:
+            try:
+                outcomes.extend(self._commit_together([request]))
+            except Exception as error:  # handed to that request's caller
+                outcomes.append(error)
+        return outcomes
+
+    def _commit_together(self, requests: list[TransferRequest]) -> list[TransferResult]:
+        if self.db is None:
+            self.db = sqlite3.connect(self.database_path, isolation_level=None)
+            set_sqlite_pragmas(self.db, None)
+        # IMMEDIATE takes the write lock up front: the batch reads balances, then writes them.
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            results = SqliteDriverLedger(self.db).create_transfers(requests, self.clock.now())
+            self.db.execute("COMMIT")
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        self.commits += 1
+        return results
+
+    async def close(self) -> None:
+        """Let the writer thread finish its work, then close its connection."""
+        await asyncio.get_running_loop().run_in_executor(self.thread, self._close_connection)
+        await asyncio.to_thread(self.thread.shutdown, wait=True)
+
+    def _close_connection(self) -> None:
+        if self.db is not None:
+            self.db.close()
+            self.db = None
