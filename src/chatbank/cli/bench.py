@@ -11,6 +11,7 @@ from typing import Any
 import typer
 from rich.console import Console
 
+from chatbank.benchmarks import commands
 from chatbank.benchmarks._config import ChatBenchConfig
 from chatbank.benchmarks._report import build_report, render
 from chatbank.benchmarks.chat import measure
@@ -21,6 +22,11 @@ bench_app = typer.Typer(no_args_is_help=True)
 @bench_app.callback()
 def bench() -> None:
     """Benchmarks; each prints ratios against a baseline measured in the same run."""
+
+
+for _name, _command in (("payments", commands.payments), ("assistant", commands.assistant),
+                        ("nlu", commands.nlu), ("all", commands.all_)):
+    bench_app.command(_name)(_command)
 
 
 def _finite(value: Any) -> Any:
