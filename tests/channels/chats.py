@@ -100,3 +100,26 @@ class ChatPerson:
             "token": token, "handle": user.user["handle"], "password": PASSWORD}, timeout=30)
         assert linked.status_code == 200 and "Linked" in linked.text, linked.text
         self.wait_for_text("Linked to chatbank as", before)
+
+
+def database_rows(stack: Stack, sql: str, *params: object) -> list[tuple[Any, ...]]:
+    """Rows from the platform's SQLite database (to see what the platform stored)."""
+    import sqlite3
+
+    path = stack.settings.resolved_database_url.split(":///", 1)[1]
+    with sqlite3.connect(path, timeout=30) as db:
+        return list(db.execute(sql, params))
+
+
+def poll_rows(stack: Stack, sql: str, *params: object, timeout_s: float = 30.0
+              ) -> list[tuple[Any, ...]]:
+    """Wait until the query returns rows, then return them."""
+    import time
+
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        rows = database_rows(stack, sql, *params)
+        if rows:
+            return rows
+        time.sleep(0.05)
+    raise AssertionError(f"no rows for {sql!r} {params} in {timeout_s} s")

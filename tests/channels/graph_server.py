@@ -37,6 +37,7 @@ class Call:
     body: dict[str, Any]
     status: int
     at: float
+    answer: dict[str, Any]
 
 
 def graph_error(status: int, code: int, message: str, subcode: int | None = None
@@ -159,7 +160,7 @@ class GraphServer:
             else:
                 response = JSONResponse(success)
             self.calls.append(Call(channel, recipient, body, response.status_code,
-                                   time.monotonic()))
+                                   time.monotonic(), json.loads(response.body)))
         return response
 
     def to(self, channel: str, recipient: str, delivered: bool = True) -> list[Call]:

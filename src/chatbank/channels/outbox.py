@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from datetime import timedelta
+from datetime import UTC, timedelta
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -75,12 +75,11 @@ class ChannelOutbox:
         """Send due messages until cancelled."""
         while True:
             try:
-                sent_any = await self.send_due()
+                if not await self.send_due():
+                    await self._sleep_until_due()
             except Exception:
                 log.exception("event=channel_outbox_failed")
-                sent_any = False
-            if not sent_any:
-                await self._sleep_until_due()
+                await asyncio.sleep(IDLE_POLL_S)
 
     async def send_due(self) -> bool:
         async with self.engine.connect() as conn:
@@ -94,6 +93,7 @@ class ChannelOutbox:
             due = await SqlChannels(conn).next_due_at()
         wait = IDLE_POLL_S
         if due is not None:
+            due = due if due.tzinfo else due.replace(tzinfo=UTC)  # SQLite keeps no zone
             wait = min(wait, max(0.0, (due - self.clock.now()).total_seconds()))
         self.wake.clear()
         with contextlib.suppress(TimeoutError):
