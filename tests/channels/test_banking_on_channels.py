@@ -1,0 +1,79 @@
+"""The assistant and payments on Messenger and WhatsApp, against a real sandbox bank."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlparse
+
+from tests.channels.chats import ChatPerson, texts_in, urls_in
+from tests.channels.graph_server import GraphServer
+from tests.payments.flows import answer_payment, land, ready_to_receive, total_available
+from tests.support.linking import NewUser, link_bank
+from tests.support.stack import Stack
+
+
+def test_a_balance_question_is_answered_on_both_channels_audited_and_maskable(
+        stack: Stack, graph: GraphServer, new_user: NewUser) -> None:
+    user = new_user()
+    link_bank(stack, user)
+    bank = stack.banks["northbank"]
+    pounds = f"{bank.available_minor('alice', bank.accounts('alice')[0].id) / 100:,.2f}"
+    for channel in ("messenger", "whatsapp"):
+        person = ChatPerson.on(stack, graph, channel)
+        person.link_to(user)
+        seen = len(person.received())
+        person.say("what's my balance?")
+        answer = texts_in([call.body for call in person.wait_for_text(pounds, seen)])
+        assert "Northbank" in answer
+    log = [entry["text"] for entry in user.http.get("/api/v1/privacy/access-log").json()[
+        "entries"] if entry["action"] == "disclosure_to_channel"]
+    assert any("shown in Messenger" in text for text in log), log
+    assert any("shown in WhatsApp" in text for text in log), log
+
+    changed = user.http.put("/api/v1/privacy/channels", json={"masked_amounts": True},
+                            headers={"X-CSRF-Token": user.csrf})
+    assert changed.status_code == 200 and changed.json()["masked_amounts"] is True
+    assert len(changed.json()["linked"]) == 2
+    seen = len(person.received())
+    person.say("what's my balance?")
+    masked = texts_in([call.body for call in person.wait_for_text("£•••.••", seen)])
+    assert pounds not in masked and not re.search(r"£\s?\d", masked), masked
+
+
+def test_a_payment_confirmed_in_messenger_is_authorised_at_the_bank_and_receipted(
+        stack: Stack, graph: GraphServer, new_user: NewUser) -> None:
+    alice, bob = new_user("Alice Adams"), new_user("Bob Brown")
+    ready_to_receive(stack, bob, "bob")
+    assert alice.post("/api/v1/contacts", {"handle": bob.user["handle"]}).status_code == 201
+    person = ChatPerson.on(stack, graph, "messenger")
+    person.link_to(alice)
+    seen = len(person.received())
+    person.say("transfer £5.25 to Bob for pizza")
+    (confirm,) = person.wait_for_text("Send £5.25 to Bob Brown?", seen)
+    replies = confirm.body["message"]["quick_replies"]
+    assert [(q["title"], q["payload"]) for q in replies] == [("Yes", "yes"), ("No", "no")]
+
+    seen = len(person.received())
+    person.tap("yes", "Yes")
+    approve = person.wait_for_text("Approve £5.25", seen)[-1]
+    template = approve.body["message"]["attachment"]["payload"]
+    assert template["template_type"] == "button"
+    (button,) = [b for b in template["buttons"] if b["type"] == "web_url"]
+    bank_url = stack.banks["northbank"].url
+    assert button["url"].startswith(bank_url)  # the bank's own page, in the browser
+    assert urlparse(bank_url).netloc not in str(confirm.body)
+
+    before = total_available(stack, "bob")
+    seen = len(person.received())
+    landed = land(alice, answer_payment(stack, button["url"], "alice"))
+    assert "status=completed" in landed.headers["location"], landed.headers
+    assert total_available(stack, "bob") == before + 525
+    (receipt,) = person.wait_for_text("To Bob Brown", seen)
+    payload = receipt.body["message"]["attachment"]["payload"]
+    (paid,) = alice.http.get("/api/v1/payments").json()["payments"]
+    assert receipt.body["messaging_type"] == "UPDATE"
+    assert (payload["template_type"], payload["order_number"], payload["currency"],
+            payload["summary"]["total_cost"], payload["recipient_name"]) == (
+        "receipt", paid["id"], "GBP", 5.25, "Alice Adams")
+    assert payload["elements"][0]["subtitle"] == "pizza"
+    assert all(url.startswith(bank_url) for url in urls_in(approve.body))
