@@ -15,7 +15,7 @@ from chatbank.assistant.skills.balances import Balances
 from chatbank.assistant.skills.base import Skill
 from chatbank.assistant.skills.conversation import SmallTalk
 from chatbank.assistant.skills.linking import LinkBank, UnlinkBank
-from chatbank.assistant.skills.payments import PayContact
+from chatbank.assistant.skills.money_skills import money_and_card_skills
 from chatbank.assistant.skills.privacy import PrivacyQuestion
 from chatbank.assistant.skills.spending import SpendingSummary
 from chatbank.assistant.skills.support import SupportAnswers
@@ -252,8 +252,7 @@ def build_assistant(engine: AsyncEngine, messenger: Messenger, bot: User, links:
     messenger.cards.register(REPLY_CARD_KIND, REPLY_CARD_SCHEMA)
     skills: list[Skill] = [Balances(gateway), LinkBank(links, directory),
                            UnlinkBank(links, directory), SmallTalk()]
-    if payments is not None:
-        skills.append(PayContact(payments, payments.chat))
+    skills += money_and_card_skills(gateway, payments)
     skills += [SearchTransactions(gateway), SpendingSummary(gateway), UpcomingPayments(gateway)]
     skills.append(PrivacyQuestion(links, directory, AuditLog(engine, clock, lambda bank: bank)))
     assistant = Assistant(bot, messenger.messages, messenger.conversations,

@@ -5,8 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import parse_qs, urlparse
 
-from tests.support.linking import PlatformUser, ask, assistant_chat, link_bank
+from tests.contract.tpp import customer_journey
+from tests.support.linking import PlatformUser, ask, assistant_chat, finish_at_platform, link_bank
 from tests.support.stack import Stack
 
 ANSWER_PURPOSE = "to answer"
@@ -88,3 +90,26 @@ def linked_chat(stack: Stack, purposes: tuple[str, ...] = ("answer_account_quest
     link_bank(stack, user, purposes=purposes)
     yield Chat.open(user)
     user.http.close()
+
+
+CHAT_PURPOSES = ("answer_account_questions", "make_payments_i_ask_for", "spending_insights",
+                 "card_controls")
+
+
+def link_all_accounts(stack: Stack, user: PlatformUser, purposes: tuple[str, ...] = CHAT_PURPOSES,
+                      login: str = "alice") -> dict[str, Any]:
+    """Link Northbank sharing every account of `login` (current, savings, credit card)."""
+    bank = stack.banks["northbank"]
+    query = parse_qs(urlparse(user.start_link("northbank", list(purposes))).query)
+    answer = customer_journey(bank.url, query["client_id"][0], query["request_uri"][0], login,
+                              "approve", bank.account_ids(login),
+                              redirect_uri=f"{stack.platform_url}/connect/callback")
+    landed = finish_at_platform(user, answer)
+    assert landed.status_code == 303 and "linked=" in landed.headers["location"], landed.headers
+    return next(link for link in user.links() if link["status"] == "active")
+
+
+def fully_linked_chat(stack: Stack, user: PlatformUser, login: str = "alice") -> Chat:
+    """`user` with every account of `login` linked for every chat purpose, in their chat."""
+    link_all_accounts(stack, user, login=login)
+    return Chat.open(user)

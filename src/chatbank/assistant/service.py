@@ -102,7 +102,8 @@ class Assistant:
         return outcome.replies
 
     async def _act(self, state: DialogueState, turn: Turn) -> Outcome:
-        decision = decide(state, turn.text, turn.parse.intent, turn.parse.confidence)
+        decision = decide(state, turn.text, turn.parse.intent, turn.parse.confidence,
+                          turn.parse.slots.amount is not None)
         form = state.active
         if decision.move is Move.CANCEL:
             state.active, state.paused = None, []
@@ -110,7 +111,8 @@ class Assistant:
         if decision.move is Move.DECLINE:
             state.active = None
             return Outcome.say("OK, I won't do that.")
-        if form is not None and decision.move in (Move.CONFIRM, Move.REASK, Move.FILL):
+        if form is not None and decision.move in (Move.CONFIRM, Move.REASK, Move.FILL,
+                                                  Move.CORRECT):
             return await self._skill(form.intent).run(turn, form,
                                                       decision.move is Move.CONFIRM)
         if decision.move is Move.SWITCH:

@@ -18,7 +18,7 @@ from chatbank.privacy.purposes import Purpose, rules_for
 _LISTING = re.compile(r"\b(which|what|show|list)\b.*\b(linked|connected)\b", re.IGNORECASE)
 # What a link made from the chat allows; the privacy centre offers a finer choice.
 CHAT_LINK_PURPOSES = (Purpose.ANSWER_ACCOUNT_QUESTIONS, Purpose.MAKE_PAYMENTS_I_ASK_FOR,
-                      Purpose.SPENDING_INSIGHTS)
+                      Purpose.SPENDING_INSIGHTS, Purpose.CARD_CONTROLS)
 
 
 def bank_named_in(text: str, banks: list[BankEntry]) -> BankEntry | None:
@@ -47,11 +47,12 @@ class LinkBank:
             url = await self.links.do_start_link(turn.user_id, bank.id, list(CHAT_LINK_PURPOSES))
         except ChatbankError as failure:
             return Outcome.say(f"I couldn't start linking {bank.name}: {failure.message}")
-        allowed = "; ".join(rules_for(p).description for p in CHAT_LINK_PURPOSES)
         card = ReplyCard(f"Link {bank.name}", state="confirm",
                          subtitle=f"At {bank.name} you sign in and choose which accounts to "
-                                  f"share. chatbank may then: {allowed}. Change or revoke this "
-                                  "any time in the privacy centre.")
+                                  "share. chatbank may then do what is listed below. Change or "
+                                  "revoke this any time in the privacy centre.")
+        for purpose in CHAT_LINK_PURPOSES:
+            card.row(rules_for(purpose).description, "allowed")
         return Outcome.show(card.link(f"Continue at {bank.name}", url))
 
 

@@ -38,8 +38,8 @@ def contact_named_in(text: str, contacts: list[tuple[str, str]]) -> tuple[str, s
 class PayContact:
     """Pay a contact, or ask a contact for money, through a card in the chat with them."""
 
-    # transfer_money: "transfer £20 to Sam" — to a contact (bank payees are not handled yet).
-    intents = frozenset({"pay_contact", "transfer_money", "request_money"})
+    # "transfer £20 to Sam" (transfer_money) comes here from `BankTransfer` when Sam is a contact.
+    intents = frozenset({"pay_contact", "request_money"})
 
     def __init__(self, payments: PaymentsContext, chat: MessengerChat) -> None:
         self.payments, self.chat = payments, chat
@@ -48,6 +48,10 @@ class PayContact:
         if "payee_id" not in form.slots:
             return await self._understand(turn, form)
         slots = form.slots
+        corrected = turn.parse.slots.amount
+        if (not confirmed and turn.text and corrected is not None and corrected.currency == "GBP"
+                and corrected.amount_minor > 0):  # "no, £30": the form takes the new amount
+            slots["amount_minor"] = corrected.amount_minor
         verb = "ask" if form.intent == "request_money" else "send"
         money = Money(int(slots["amount_minor"]), "GBP")
         if not confirmed:
