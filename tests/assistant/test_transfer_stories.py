@@ -1,0 +1,131 @@
+"""Transfers from the chat to the user's own accounts and saved payees: fill, confirm, approve
+at the bank with SCA, and the money moves once."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from chatbank.bank.books import AccountSubtype
+from tests.assistant.story_steps import Chat, card_of, fully_linked_chat, pounds, rows
+from tests.payments.flows import answer_payment, land
+from tests.support.linking import NewUser
+from tests.support.stack import Stack
+
+
+def account_id(stack: Stack, subtype: AccountSubtype, login: str = "alice") -> str:
+    return next(a.id for a in stack.banks["northbank"].accounts(login) if a.subtype is subtype)
+
+
+def available(stack: Stack, subtype: AccountSubtype) -> int:
+    return stack.banks["northbank"].available_minor("alice", account_id(stack, subtype))
+
+
+def approve_at_bank(stack: Stack, chat: Chat, approve: dict[str, Any]) -> str:
+    """Follow the card's link: the customer pays from the current account at the bank."""
+    (link,) = approve["links"]
+    answer = answer_payment(stack, link["url"], "alice",
+                            accounts=[account_id(stack, AccountSubtype.CURRENT_ACCOUNT)])
+    landed = land(chat.user, answer)
+    return str(landed.headers["location"])
+
+
+def payments_of(chat: Chat) -> list[dict[str, Any]]:
+    return list(chat.user.http.get("/api/v1/payments").json()["payments"])
+
+
+def test_moving_money_to_savings_is_confirmed_approved_at_the_bank_and_moves_once(
+        stack: Stack, new_user: NewUser) -> None:
+    chat = fully_linked_chat(stack, new_user())
+    confirm = chat.card("move £50 to my savings")
+    assert confirm["title"] == "Send £50.00 to Rainy day?"
+    assert rows(confirm)["To"].startswith("your Rainy day ••")
+    current, savings = (available(stack, AccountSubtype.CURRENT_ACCOUNT),
+                        available(stack, AccountSubtype.SAVINGS))
+    approve = chat.card("yes")
+    assert approve["title"] == "Approve £50.00 to Rainy day at Northbank"
+    assert available(stack, AccountSubtype.SAVINGS) == savings  # nothing before the bank's SCA
+    assert "status=completed" in approve_at_bank(stack, chat, approve)
+    assert available(stack, AccountSubtype.SAVINGS) == savings + 5000
+    assert available(stack, AccountSubtype.CURRENT_ACCOUNT) == current - 5000
+    assert [(p["status"], p["amount"]["minor"])
+            for p in payments_of(chat)] == [("completed", 5000)]
+
+
+def test_where_to_is_asked_with_buttons_when_the_message_does_not_say(
+        stack: Stack, new_user: NewUser) -> None:
+    chat = fully_linked_chat(stack, new_user())
+    where = chat.card("transfer £15")
+    assert where["title"] == "Where should the money go?"
+    labels = [b["label"] for b in where["buttons"]]
+    assert labels[:3] == ["Everyday", "Rainy day", "Credit card"]
+    confirm = chat.card("Rainy day")
+    assert confirm["title"] == "Send £15.00 to Rainy day?"
+
+
+def test_the_amount_is_asked_for_when_missing(stack: Stack, new_user: NewUser) -> None:
+    chat = fully_linked_chat(stack, new_user())
+    assert chat.card("move money to my savings")["title"] == "How much should go to Rainy day?"
+    assert chat.card("£12.50")["title"] == "Send £12.50 to Rainy day?"
+
+
+def test_paying_a_saved_payee_with_a_correction_before_the_yes(stack: Stack,
+                                                               new_user: NewUser) -> None:
+    chat = fully_linked_chat(stack, new_user())
+    confirm = chat.card("pay my landlord £20")
+    landlord = confirm["title"].removeprefix("Send £20.00 to ").removesuffix("?")
+    assert rows(confirm)["To"].endswith("(saved payee)")
+    corrected = chat.card("no, £30")
+    assert corrected["title"] == f"Send £30.00 to {landlord}?"
+    assert payments_of(chat) == []
+    approve = chat.card("yes")
+    assert approve["links"][0]["label"] == "Approve at Northbank"
+    assert [(p["amount"]["minor"], p["status"]) for p in payments_of(chat)] == [
+        (3000, "awaiting_authorisation")]
+
+
+def test_a_payee_nobody_knows_is_said_plainly_and_the_choices_offered(
+        stack: Stack, new_user: NewUser) -> None:
+    chat = fully_linked_chat(stack, new_user())
+    unknown = chat.card("transfer £20 to Zebedee")
+    assert unknown["title"] == "I can't find Zebedee among your accounts or saved payees"
+    assert "Rainy day" in [b["label"] for b in unknown["buttons"]]
+    (cancelled,) = chat.replies("cancel")
+    assert "Nothing was changed" in cancelled["text"]
+    assert payments_of(chat) == []
+
+
+def test_more_than_the_accounts_hold_is_refused_before_confirmation(
+        stack: Stack, new_user: NewUser) -> None:
+    chat = fully_linked_chat(stack, new_user())
+    refused = chat.card("move £90,000 to my savings")
+    assert refused["title"] == "Not enough money for that"
+    most = pounds(refused["subtitle"].split("the most is ", 1)[1].split(". ", 1)[0])
+    assert most == available(stack, AccountSubtype.CURRENT_ACCOUNT)
+    assert chat.card("£10")["title"] == "Send £10.00 to Rainy day?"
+
+
+def test_a_balance_question_mid_transfer_is_answered_and_the_transfer_resumes(
+        stack: Stack, new_user: NewUser) -> None:
+    chat = fully_linked_chat(stack, new_user())
+    chat.card("move £40 to my savings")
+    replies = chat.replies("actually what's my balance?")
+    shown = [card_of(r) for r in replies]
+    assert shown[0]["source"].startswith("Source: Northbank")
+    assert shown[-1]["title"] == "Send £40.00 to Rainy day?"
+    assert chat.card("yes")["title"] == "Approve £40.00 to Rainy day at Northbank"
+
+
+def test_cancelling_a_transfer_at_the_confirmation_creates_no_payment(
+        stack: Stack, new_user: NewUser) -> None:
+    chat = fully_linked_chat(stack, new_user())
+    chat.card("move £40 to my savings")
+    (cancelled,) = chat.replies("cancel")
+    assert "Nothing was changed" in cancelled["text"]
+    (nothing,) = chat.replies("yes")
+    assert "nothing waiting" in nothing["text"].lower()
+    assert payments_of(chat) == []
+
+
+def test_a_transfer_without_a_linked_bank_offers_to_link_one(new_user: NewUser) -> None:
+    chat = Chat.open(new_user())
+    assert chat.card("move £10 to my savings")["title"] == "Link a bank first"
