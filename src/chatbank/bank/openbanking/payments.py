@@ -14,7 +14,7 @@ from chatbank.bank.books import BankBooks, DomesticTransferRequest, TransferStat
 from chatbank.bank.openbanking.consents import Consent, Consents
 from chatbank.bank.openbanking.errors import OBError
 from chatbank.bank.openbanking.tables import consents as consent_table
-from chatbank.bank.openbanking.tables import domestic_payments
+from chatbank.bank.openbanking.tables import domestic_payments, idempotency_records
 from chatbank.core.clock import as_utc, utc_now
 from chatbank.core.errors import ChatbankError, NotFound
 from chatbank.core.ids import new_id
@@ -92,14 +92,30 @@ class DomesticPayments:
         except IntegrityError:
             pass
         existing = await self._by_consent(consent.consent_id)
-        if existing is None or existing.status != IN_FLIGHT:
+        # A finished payment whose answer was never stored: the bank stopped between paying and
+        # remembering the idempotency key, and this is the client's retry. Answer it (once paid,
+        # always the same payment); a payment already answered under a key stays consumed.
+        if existing is None or (existing.status != IN_FLIGHT and (
+                existing.client_id != client_id or await self._answered(existing))):
             raise OBError(403, "consent_consumed", "UK.OBIE.Resource.InvalidConsentStatus",
                           "This payment consent was already used.")
         return existing
 
+    async def _answered(self, payment: DomesticPayment) -> bool:
+        """Whether an idempotency record already holds this payment's answer."""
+        async with self.engine.connect() as conn:
+            row = (await conn.execute(select(idempotency_records.c.key).where(
+                idempotency_records.c.client_id == payment.client_id,
+                idempotency_records.c.operation == "domestic-payment",
+                idempotency_records.c.response_body.contains(f'"{payment.payment_id}"'),
+            ).limit(1))).first()
+        return row is not None
+
     async def execute(self, consent: Consent, client_id: str) -> DomesticPayment:
         """Run the payment exactly once; a refused transfer gives a Rejected payment."""
         payment = await self._open(consent, client_id)
+        if payment.status != IN_FLIGHT:
+            return await self.get(payment.payment_id, client_id)
         try:
             outcome = await self.books.domestic_transfer(
                 consent.customer_id or "", transfer_request(consent, payment.initiation))
