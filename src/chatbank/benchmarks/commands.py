@@ -10,7 +10,7 @@ import asyncio
 import json
 import math
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Coroutine, Iterator
 from typing import Any
 
 import typer
@@ -21,7 +21,7 @@ from chatbank.benchmarks import nlu as nlu_bench
 from chatbank.benchmarks import payments as payments_bench
 from chatbank.benchmarks import suite
 from chatbank.benchmarks._progress import Bars, bars_on
-from chatbank.benchmarks._stack import demo_stack
+from chatbank.benchmarks._stack import DemoStack, demo_stack
 from chatbank.benchmarks._summary import Row, assistant_rows, nlu_rows, payments_rows, render
 
 JSON_OPTION = typer.Option(False, "--json", help="Also print one JSON document on stdout.")
@@ -60,6 +60,18 @@ def run_and_show(title: str, baseline: str, as_json: bool,
     return report
 
 
+def on_a_stack(measure: Callable[[DemoStack, Bars], Coroutine[Any, Any, dict[str, Any]]]
+               ) -> Callable[[Bars], dict[str, Any]]:
+    """A benchmark run against a stack started for it (and stopped after)."""
+
+    def work(bars: Bars) -> dict[str, Any]:
+        bars.note("starting the platform, three sandbox banks and the scheme…")
+        with demo_stack() as stack:
+            return asyncio.run(measure(stack, bars))
+
+    return work
+
+
 def payments(as_json: bool = JSON_OPTION, quick: bool = QUICK_OPTION,
              count: int = typer.Option(0, help="Payments per kind (0: the default size)."),
              concurrency: int = typer.Option(0, help="Payers at once (0: the default)."),
@@ -70,13 +82,9 @@ def payments(as_json: bool = JSON_OPTION, quick: bool = QUICK_OPTION,
     config = payments_bench.PaymentsConfig(count or config.payments_per_kind,
                                            concurrency or config.concurrency,
                                            config.ledger_seconds)
-
-    def work(bars: Bars) -> dict[str, Any]:
-        bars.note("starting the platform, three sandbox banks and the scheme…")
-        with demo_stack() as stack:
-            return asyncio.run(payments_bench.measure(stack, config, bars))
-
-    run_and_show("chatbank bench payments", "bank ledger", as_json, work, payments_rows)
+    run_and_show("chatbank bench payments", "bank ledger", as_json,
+                 on_a_stack(lambda stack, bars: payments_bench.measure(stack, config, bars)),
+                 payments_rows)
 
 
 def assistant(as_json: bool = JSON_OPTION, quick: bool = QUICK_OPTION,
@@ -86,13 +94,9 @@ def assistant(as_json: bool = JSON_OPTION, quick: bool = QUICK_OPTION,
     config = assistant_bench.AssistantConfig.quick() if quick else assistant_bench.AssistantConfig()
     if turns:
         config = assistant_bench.AssistantConfig(turns, config.linked_banks)
-
-    def work(bars: Bars) -> dict[str, Any]:
-        bars.note("starting the platform, three sandbox banks and the scheme…")
-        with demo_stack() as stack:
-            return asyncio.run(assistant_bench.measure(stack, config, bars))
-
-    run_and_show("chatbank bench assistant", "bank AISP", as_json, work, assistant_rows)
+    run_and_show("chatbank bench assistant", "bank AISP", as_json,
+                 on_a_stack(lambda stack, bars: assistant_bench.measure(stack, config, bars)),
+                 assistant_rows)
 
 
 def nlu(as_json: bool = JSON_OPTION, quick: bool = QUICK_OPTION,
