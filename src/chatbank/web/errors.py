@@ -19,6 +19,7 @@ from chatbank.core.errors import (
     RateLimited,
     Unauthenticated,
 )
+from chatbank.web.error_docs import document_coded_errors
 
 log = logging.getLogger("chatbank.web")
 
@@ -82,3 +83,4 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(RequestValidationError, _validation)
     app.add_exception_handler(StarletteHTTPException, _http)
     app.add_exception_handler(Exception, _unexpected)
+    document_coded_errors(app)
