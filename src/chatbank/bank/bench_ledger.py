@@ -1,21 +1,25 @@
 """Ledger throughput on SQLite, next to a raw-SQL baseline measured in the same run.
 
 `bench_ledger(data_dir, seconds)` posts transfers between 1,000 customer accounts:
-- one transfer per database transaction, from 1 and from 8 concurrent asyncio clients;
+- one transfer per request through `LedgerService.create_transfer` (the single-transfer
+  path; on SQLite concurrent requests are group-committed), from 1 and 8 concurrent clients;
 - batches of 1,000 transfers per transaction, from 1 and from 8 clients;
 - baselines: plain ``INSERT``s of the same journal rows on a fresh database of the same schema
   (no balance checks, no account updates), with ``executemany`` 1,000 rows per transaction,
-  and one row per transaction (what any single-row write costs through the async driver).
-Each phase runs for about `seconds / 6`. The books are checked to balance at the end.
+  one row per transaction through the async driver (what any single-row write costs there),
+  and one row per transaction on plain `sqlite3` in a worker thread (the group writer's path).
+Each phase runs for about `seconds / 7`. The books are checked to balance at the end.
 """
 
 from __future__ import annotations
 
 import asyncio
 import random
+import sqlite3
 import time
 import uuid
 from collections.abc import Awaitable, Callable
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -31,12 +35,13 @@ from chatbank.bank.ledger import (
     TransferResult,
     write_transaction,
 )
+from chatbank.db.engine import set_sqlite_pragmas
 
 ACCOUNTS = 1000
 BATCH_SIZE = 1000
 CLIENTS = 8
 OPENING_BALANCE_MINOR = 10**9
-PHASES = 6
+PHASES = 7
 
 
 class TransferSource:
@@ -99,24 +104,61 @@ async def _ledger_phase(ledger: LedgerService, name: str, clients: int, batch_si
     return await _run_clients(clients, budget_s, step)
 
 
+RAW_INSERT = (
+    "INSERT INTO ledger_transfers (id, debit_account_id, credit_account_id, amount_minor,"
+    " currency, kind, pending_id, timeout_s, code, created_at, expires_at, state,"
+    " debit_balance_after_minor, credit_balance_after_minor)"
+    " VALUES (?, ?, ?, ?, 'GBP', 'posted', '', 0, 0, ?, NULL, NULL, 0, 0)")
+
+
+def _raw_rows(source: TransferSource, n: int) -> list[tuple[object, ...]]:
+    now = datetime.now(UTC).isoformat(sep=" ")
+    return [(r.id, r.debit_account_id, r.credit_account_id, r.amount_minor, now)
+            for r in source.take(n)]
+
+
 async def _raw_insert_phase(engine: AsyncEngine, budget_s: float, rows_per_transaction: int,
                             label: str) -> float:
     """The same journal rows inserted with plain SQL, `rows_per_transaction` at a time."""
-    sql = ("INSERT INTO ledger_transfers (id, debit_account_id, credit_account_id, amount_minor,"
-           " currency, kind, pending_id, timeout_s, code, created_at, expires_at, state,"
-           " debit_balance_after_minor, credit_balance_after_minor)"
-           " VALUES (?, ?, ?, ?, 'GBP', 'posted', '', 0, 0, ?, NULL, NULL, 0, 0)")
     source = TransferSource(label)
-    now = datetime.now(UTC).isoformat(sep=" ")
 
     async def step(_client: int) -> int:
-        rows = [(r.id, r.debit_account_id, r.credit_account_id, r.amount_minor, now)
-                for r in source.take(rows_per_transaction)]
+        rows = _raw_rows(source, rows_per_transaction)
         async with write_transaction(engine) as conn:
-            await conn.exec_driver_sql(sql, rows)
+            await conn.exec_driver_sql(RAW_INSERT, rows)
         return len(rows)
 
     return await _run_clients(1, budget_s, step)
+
+
+async def _raw_thread_insert_phase(path: Path, budget_s: float, label: str) -> float:
+    """One row per transaction on plain `sqlite3` in one worker thread, one awaited hop per
+    row: the floor under a group-committed single transfer from one client."""
+    source = TransferSource(label)
+    worker = ThreadPoolExecutor(max_workers=1)
+    db: list[sqlite3.Connection] = []
+
+    def insert(row: tuple[object, ...]) -> None:
+        if not db:
+            db.append(sqlite3.connect(path, isolation_level=None))
+            set_sqlite_pragmas(db[0], None)
+        db[0].execute("BEGIN IMMEDIATE")
+        db[0].execute(RAW_INSERT, row)
+        db[0].execute("COMMIT")
+
+    async def step(_client: int) -> int:
+        await asyncio.get_running_loop().run_in_executor(worker, insert, _raw_rows(source, 1)[0])
+        return 1
+
+    def close() -> None:
+        for connection in db:
+            connection.close()
+
+    try:
+        return await _run_clients(1, budget_s, step)
+    finally:
+        await asyncio.get_running_loop().run_in_executor(worker, close)
+        worker.shutdown()
 
 
 async def _fresh_database(data_dir: Path, label: str) -> tuple[AsyncEngine, Path]:
@@ -153,6 +195,7 @@ async def bench_ledger(data_dir: Path, seconds: float = 10.0) -> dict[str, Any]:
         }
         raw_rate = await _raw_insert_phase(raw_engine, budget_s, BATCH_SIZE, "raw-batched")
         raw_single_rate = await _raw_insert_phase(raw_engine, budget_s, 1, "raw-single")
+        raw_thread_rate = await _raw_thread_insert_phase(raw_path, budget_s, "raw-thread")
         balanced = await ledger.sum_of_balances_by_currency() == {"GBP": 0}
     finally:
         await ledger.close()
@@ -166,10 +209,13 @@ async def bench_ledger(data_dir: Path, seconds: float = 10.0) -> dict[str, Any]:
         "posted_transfers_per_s": {k: round(v, 1) for k, v in rates.items()},
         "raw_insert_rows_per_s": round(raw_rate, 1),
         "raw_insert_single_row_transactions_per_s": round(raw_single_rate, 1),
+        "raw_insert_single_row_sqlite3_thread_per_s": round(raw_thread_rate, 1),
         "ratios": {
             "batched_1_client_vs_raw_insert": round(rates["batched_1_client"] / raw_rate, 3),
             "single_1_client_vs_raw_single_insert": round(
                 rates["single_1_client"] / raw_single_rate, 3),
+            "single_1_client_vs_raw_sqlite3_thread_insert": round(
+                rates["single_1_client"] / raw_thread_rate, 3),
             "batched_vs_single_1_client": round(
                 rates["batched_1_client"] / rates["single_1_client"], 1),
         },

@@ -70,31 +70,45 @@ def chat(
 @bench_app.command()
 def ledger(
     as_json: bool = typer.Option(False, "--json", help="Also print one JSON document on stdout."),
-    seconds: float = typer.Option(12.0, help="Total measuring time (six phases share it)."),
+    seconds: float = typer.Option(14.0, help="Ledger measuring time (seven phases share it)."),
+    api: bool = typer.Option(True, "--api/--no-api",
+                             help="Also payments through the books and AISP latency over HTTP."),
+    aisp_requests: int = typer.Option(
+        0, help="AISP requests per endpoint for p50/p99 (0: 7 per second of --seconds, ≥ 20)."),
 ) -> None:
-    """Sandbox bank ledger on SQLite: posted transfers/s (single and batched, 1 and 8 clients)
-    next to raw INSERTs of the same rows on the same kind of database, in the same run."""
+    """Sandbox bank ledger on SQLite: posted transfers/s (one per request and batched, 1 and 8
+    clients) next to raw INSERTs of the same rows, in the same run; then payments/s through the
+    bank's books and AISP request latency p50/p99 over real HTTP to a running bank."""
     import asyncio
     import tempfile
     from pathlib import Path
 
     from rich.table import Table
 
+    from chatbank.bank.bench_api import bench_bank_api
     from chatbank.bank.bench_ledger import bench_ledger
 
     with tempfile.TemporaryDirectory(prefix="chatbank-bench-ledger-") as data_dir:
         report = asyncio.run(bench_ledger(Path(data_dir), seconds))
+        if api:
+            requests = aisp_requests or max(20, round(seconds * 7))
+            report["api"] = asyncio.run(bench_bank_api(Path(data_dir), seconds / 7 * 2,
+                                                       requests))
     table = Table(title="chatbank bench ledger (SQLite) vs raw INSERT, same run")
     table.add_column("figure")
-    table.add_column("per second", justify="right")
+    table.add_column("value", justify="right")
     for name, rate in report["posted_transfers_per_s"].items():
-        table.add_row(f"posted transfers, {name.replace('_', ' ')}", f"{rate:,.0f}")
-    table.add_row("raw INSERT rows, batched", f"{report['raw_insert_rows_per_s']:,.0f}")
-    table.add_row("raw INSERT, one row per transaction",
-                  f"{report['raw_insert_single_row_transactions_per_s']:,.0f}")
+        table.add_row(f"posted transfers/s, {name.replace('_', ' ')}", f"{rate:,.0f}")
+    for name in ("raw_insert_rows_per_s", "raw_insert_single_row_transactions_per_s",
+                 "raw_insert_single_row_sqlite3_thread_per_s"):
+        table.add_row(name.replace("_", " ").replace(" per s", "/s"), f"{report[name]:,.0f}")
     for name, ratio in report["ratios"].items():
         table.add_row(f"ratio {name.replace('_', ' ')}", f"{ratio}×")
     table.add_row("books balanced", str(report["books_balanced"]))
+    for name, rate in report.get("api", {}).get("payments_through_books_per_s", {}).items():
+        table.add_row(f"payments/s through the books, {name.replace('_', ' ')}", f"{rate:,.0f}")
+    for name, figures in report.get("api", {}).get("aisp_latency_over_http", {}).items():
+        table.add_row(f"AISP {name} p50 / p99 (ms)", f"{figures['p50_ms']} / {figures['p99_ms']}")
     Console(stderr=as_json).print(table)
     if as_json:
         sys.stdout.write(json.dumps(_finite(report)) + "\n")
