@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -42,6 +43,19 @@ class Chat:
         replies = self.replies(text)
         assert len(replies) == 1, replies
         return card_of(replies[0])
+
+    def answer_card(self, text: str, timeout_s: float = 30.0) -> tuple[list[dict[str, Any]],
+                                                                     dict[str, Any]]:
+        """Every reply to `text` up to the assistant's card (a notice may come first)."""
+        replies = self.replies(text)
+        deadline = time.monotonic() + timeout_s
+        while not any(r.get("card") for r in replies) and time.monotonic() < deadline:
+            time.sleep(0.1)
+            page = self.user.http.get(f"/api/v1/conversations/{self.conversation_id}/messages",
+                                      params={"limit": 50}).json()["messages"]
+            replies = [m for m in page if m["seq"] >= replies[0]["seq"]
+                       and m["sender_id"] != self.user.user["id"]]
+        return replies, card_of(next(r for r in replies if r.get("card")))
 
     def log(self) -> list[dict[str, Any]]:
         """The user's access log, newest first."""
