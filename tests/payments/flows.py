@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import sqlite3
+import time
+from contextlib import closing
 from typing import Any
 from urllib.parse import parse_qs, urlparse
 
 import httpx
 
+from tests.contract.banks import RunningBank
 from tests.contract.tpp import customer_journey
 from tests.support.linking import PlatformUser, link_bank
 from tests.support.stack import Stack
@@ -72,3 +76,27 @@ def card_of(user: PlatformUser, conversation_id: str, payment_id: str) -> dict[s
 def total_available(stack: Stack, login: str) -> int:
     bank = stack.banks["northbank"]
     return sum(bank.available_minor(login, account) for account in bank.account_ids(login))
+
+
+def bank_records(bank: RunningBank, payment_id: str) -> list[tuple[str, str | None]]:
+    """The bank's own domestic payments for the platform's payment: [(OB status, transfer)]."""
+    path = bank.settings.resolved_database_url.split(":///", 1)[1]
+    with closing(sqlite3.connect(path)) as db:
+        rows = db.execute("SELECT status, transfer_ref FROM ob_domestic_payments WHERE "
+                          "json_extract(initiation, '$.InstructionIdentification') = ?",
+                          (payment_id[:35],)).fetchall()
+    return [(str(status), ref) for status, ref in rows]
+
+
+def wait_for_cards(users: list[PlatformUser], chat: str, payment_id: str,
+                   statuses: tuple[str, ...] = ("completed", "rejected"),
+                   timeout_s: float = 60) -> dict[str, Any]:
+    """Poll until every user's card is in one of `statuses`; they must all agree."""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        cards = [card_of(user, chat, payment_id) for user in users]
+        if all(card["status"] in statuses for card in cards):
+            assert all(card == cards[0] for card in cards), cards
+            return cards[0]
+        assert time.monotonic() < deadline, cards
+        time.sleep(0.3)

@@ -4,16 +4,21 @@ delivers it to the payee's bank and settles (or voids) the hold, and the chat ca
 from __future__ import annotations
 
 import sqlite3
-import time
 from collections.abc import Iterator
 from contextlib import closing
-from typing import Any
 
 import pytest
 
-from tests.payments.flows import authorise_at_bank, card_of, direct_chat, land, payment
+from tests.payments.flows import (
+    authorise_at_bank,
+    bank_records,
+    direct_chat,
+    land,
+    payment,
+    wait_for_cards,
+)
 from tests.payments.interbank import interbank_stack
-from tests.scheme.clearing import Clearing, query, sqlite_path
+from tests.scheme.clearing import Clearing, sqlite_path
 from tests.support.linking import NewUser, PlatformUser, link_bank
 from tests.support.stack import Stack
 
@@ -51,23 +56,9 @@ def receive_at_eastbank(stack: Stack, user: PlatformUser) -> dict[str, str]:
 
 def bank_payment(clearing: Clearing, payment_id: str) -> tuple[str, str | None]:
     """Northbank's own record of the platform's payment: (OB status, ledger transfer id)."""
-    rows = query(clearing.north.db, "SELECT status, transfer_ref FROM ob_domestic_payments "
-                 "WHERE json_extract(initiation, '$.InstructionIdentification') = ?",
-                 payment_id[:35])
-    assert len(rows) == 1, rows  # one payment at the bank, however often it was asked
-    return str(rows[0][0]), rows[0][1]
-
-
-def wait_for_final_card(users: list[PlatformUser], chat: str, payment_id: str,
-                        timeout_s: float = 60) -> dict[str, Any]:
-    deadline = time.monotonic() + timeout_s
-    while True:
-        cards = [card_of(user, chat, payment_id) for user in users]
-        if all(card["status"] in ("completed", "rejected") for card in cards):
-            assert all(card == cards[0] for card in cards), cards  # everyone sees the same
-            return cards[0]
-        assert time.monotonic() < deadline, cards
-        time.sleep(0.3)
+    records = bank_records(clearing.north.bank, payment_id)
+    assert len(records) == 1, records  # one payment at the bank, however often it was asked
+    return records[0]
 
 
 def pay_from_northbank(stack: Stack, alice: PlatformUser, bob: PlatformUser,
@@ -99,7 +90,7 @@ def test_a_payment_to_another_bank_clears_through_the_scheme_and_completes_for_b
     payee_before = available(clearing, "eastbank", "bob", receiving["account_id"])
 
     chat, payment_id = pay_from_northbank(stack, alice, bob, "20.00")
-    card = wait_for_final_card([alice, bob], chat, payment_id)
+    card = wait_for_cards([alice, bob], chat, payment_id)
 
     assert card["status"] == "completed" and card["reason"] is None
     assert payment(bob, payment_id)["status"] == "completed"
@@ -124,7 +115,7 @@ def test_a_payment_the_payee_bank_refuses_ends_rejected_and_releases_the_hold(
     query_write(clearing.east.db, "UPDATE accounts SET status = 'Disabled' WHERE id = ?", closed)
     try:
         chat, payment_id = pay_from_northbank(stack, alice, bob, "12.34")
-        card = wait_for_final_card([alice, bob], chat, payment_id)
+        card = wait_for_cards([alice, bob], chat, payment_id)
     finally:
         query_write(clearing.east.db, "UPDATE accounts SET status = 'Enabled' WHERE id = ?",
                     closed)
