@@ -40,7 +40,7 @@ def test_a_bank_that_is_down_is_named_and_nothing_is_made_up(
     stack, bank_side = fragile
     user = PlatformUser.sign_up(stack.platform_url)
     try:
-        link_bank(stack, user)
+        link_bank(stack, user, purposes=("answer_account_questions", "card_controls"))
         chat = Chat.open(user)
         assert_sourced(chat.card("show my Tesco transactions"))
         bank_side.close()  # Northbank's server stops
@@ -52,6 +52,8 @@ def test_a_bank_that_is_down_is_named_and_nothing_is_made_up(
         assert shown["buttons"][0]["label"] == "Try again"
         upcoming = chat.card("what payments are coming up?")
         assert upcoming["title"] == "Your bank couldn't answer"
+        assert chat.card("freeze my debit card")["title"] == "Your bank couldn't answer"
+        assert chat.card("move £10 to my savings")["title"] == "Your bank couldn't answer"
         assert chat.card("who can see my data?")["title"] == "Who can see your bank data"
         assert [lnk["status"] for lnk in user.links()] == ["active"]
     finally:
