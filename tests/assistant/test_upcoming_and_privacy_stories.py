@@ -63,7 +63,7 @@ def test_who_can_see_my_data_is_answered_from_the_privacy_rules(chat: Chat) -> N
     assert "no advertising purpose" in shown["subtitle"].lower()
     purposes = [r["value"] for r in shown["rows"] if r["label"] == "Allowed purpose"]
     assert purposes == ["answer account questions", "make payments i ask for",
-                        "spending insights"]
+                        "spending insights", "card controls"]
     assert shown["source"].startswith("Source: chatbank privacy centre, as of ")
     log_button = next(b for b in shown["buttons"] if b["label"] == "Show my access log")
     log = chat.card(log_button["reply"])
