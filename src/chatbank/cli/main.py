@@ -13,6 +13,7 @@ from chatbank.cli.audit import audit_app
 from chatbank.cli.bank import bank_app
 from chatbank.cli.bench import bench_app
 from chatbank.cli.channels import channels_app
+from chatbank.cli.chaos import chaos
 from chatbank.cli.demo import run_demo
 from chatbank.cli.nlu import nlu_app
 from chatbank.cli.scheme import scheme_app
@@ -27,6 +28,7 @@ app.add_typer(nlu_app, name="nlu")
 app.add_typer(audit_app, name="audit")
 app.add_typer(bank_app, name="bank")
 app.add_typer(scheme_app, name="scheme")
+app.command()(chaos)
 app.add_typer(channels_app, name="channels")
 
 
