@@ -8,7 +8,7 @@ from urllib.parse import urlparse
 from tests.channels.chats import ChatPerson, texts_in, urls_in
 from tests.channels.graph_server import GraphServer
 from tests.payments.flows import answer_payment, land, ready_to_receive, total_available
-from tests.support.linking import NewUser, link_bank
+from tests.support.linking import NewUser, answer_at_bank, finish_at_platform, link_bank
 from tests.support.stack import Stack
 
 
@@ -77,3 +77,34 @@ def test_a_payment_confirmed_in_messenger_is_authorised_at_the_bank_and_receipte
         "receipt", paid["id"], "GBP", 5.25, "Alice Adams")
     assert payload["elements"][0]["subtitle"] == "pizza"
     assert all(url.startswith(bank_url) for url in urls_in(approve.body))
+
+
+def test_linking_a_bank_from_whatsapp_opens_the_banks_own_page_and_unlinking_the_chat_stops_it(
+        stack: Stack, graph: GraphServer, new_user: NewUser) -> None:
+    user = new_user()
+    person = ChatPerson.on(stack, graph, "whatsapp")
+    person.link_to(user)
+    seen = len(person.received())
+    person.say("link my bank")
+    (which,) = person.wait_for_text("Which bank shall I link?", seen)
+    (choice,) = which.body["interactive"]["action"]["buttons"]
+    seen = len(person.received())
+    person.tap(choice["reply"]["id"], choice["reply"]["title"])
+    offer = person.wait_for_text("At Northbank you sign in", seen)
+    (button,) = [call.body["interactive"] for call in offer
+                 if call.body.get("interactive", {}).get("type") == "cta_url"]
+    url = button["action"]["parameters"]["url"]
+    assert url.startswith(stack.banks["northbank"].url + "/")  # never a page inside the chat
+    landed = finish_at_platform(user, answer_at_bank(stack, url))
+    assert "linked=" in landed.headers["location"], landed.headers
+    seen = len(person.received())
+    person.say("what's my balance?")
+    person.wait_for_text("Northbank", seen)
+
+    gone = user.delete(f"/api/v1/privacy/channels/whatsapp/{person.external_id}")
+    assert gone.status_code == 204, gone.text
+    assert user.http.get("/api/v1/privacy/channels").json()["linked"] == []
+    seen = len(person.received())
+    person.say("what's my balance?")
+    again = person.wait_for_text("link your chatbank account", seen)
+    assert "Northbank" not in texts_in([call.body for call in again])

@@ -10,6 +10,7 @@ from tests.channels import payloads
 from tests.channels.chats import ChatPerson, database_rows, poll_rows
 from tests.channels.conftest import RETRY_BASE_MS
 from tests.channels.graph_server import GraphServer
+from tests.support.api import PASSWORD
 from tests.support.linking import NewUser, PlatformUser, assistant_chat
 from tests.support.stack import Stack
 
@@ -101,3 +102,17 @@ def test_a_permanent_send_error_is_not_retried_and_later_replies_still_go_out(
     assert [(attempts, error.split(":")[0]) for attempts, error in failed] == [(1, "100/400")]
     assert database_rows(stack, "SELECT attempts FROM channel_outbox WHERE recipient = ? "
                                 "AND status = 'failed'", person.external_id) == [(1,)]
+
+
+def test_a_chat_whose_chatbank_account_was_deleted_is_asked_to_link_again(
+        stack: Stack, graph: GraphServer, new_user: NewUser) -> None:
+    user = new_user()
+    person = ChatPerson.on(stack, graph, "messenger")
+    person.link_to(user)
+    deleted = user.post("/api/v1/privacy/delete-account", {"password": PASSWORD})
+    assert deleted.status_code == 204, deleted.text
+    seen = len(person.received())
+    person.say("what's my balance?")
+    person.wait_for_text("link your chatbank account", seen)
+    assert database_rows(stack, "SELECT user_id FROM channel_identities WHERE external_id = ?",
+                         person.external_id) == [(None,)]

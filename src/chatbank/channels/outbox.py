@@ -33,6 +33,7 @@ from chatbank.privacy import AuditAction, AuditLog, AuditRecord, DataClass, Purp
 log = logging.getLogger("chatbank.channels")
 BATCH = 20
 IDLE_POLL_S = 1.0  # other instances may queue sends too
+CLAIM_LEASE = timedelta(seconds=60)  # a send that crashed mid-way is tried again after this
 
 
 def masked(outgoing: Outgoing) -> Outgoing:
@@ -100,6 +101,10 @@ class ChannelOutbox:
             await asyncio.wait_for(self.wake.wait(), timeout=wait)
 
     async def _send(self, item: OutboxItem) -> None:
+        now = self.clock.now()
+        async with self.engine.begin() as conn:
+            if not await SqlChannels(conn).claim(item, now, now + CLAIM_LEASE):
+                return  # another instance is sending it
         attempts = item.attempts + 1
         try:
             platform_id = await self.senders[item.channel].send(item.recipient,

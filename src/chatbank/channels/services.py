@@ -155,6 +155,12 @@ class ChannelService:
                                     Outgoing(typing=True))
         try:
             await self.chat.post_as(user_id, f"{CLIENT_ID_PREFIX}{event.id}", event.body["text"])
+        except ChannelError as gone:  # the account was deleted: this chat is nobody's now
+            log.info("event=channel_identity_orphaned code=%s", gone.code)
+            async with self.engine.begin() as conn:
+                await SqlChannels(conn).link_identity(event.channel, event.sender_id, None,
+                                                      self.clock.now())
+            await self._prompt_to_link(event)
         except ChatbankError as failure:
             await self.outbox.queue(f"refused:{event.id}", event.channel, event.sender_id,
                                     Outgoing(Reply(f"I couldn't take that: {failure.message}")))

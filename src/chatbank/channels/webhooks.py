@@ -55,12 +55,16 @@ def parse_delivery(channel: Channel, body: bytes) -> list[InboundEvent]:
         raise ChannelError("unexpected_object",
                            f"Deliveries here have object '{OBJECTS[channel]}'.")
     entries = [e for e in data.get("entry") or [] if isinstance(e, dict)]
-    if channel is Channel.MESSENGER:
-        return [event for entry in entries for item in entry.get("messaging") or []
-                if (event := _messenger_event(item)) is not None]
-    return [event for entry in entries for change in entry.get("changes") or []
-            if change.get("field") == "messages"
-            for event in _whatsapp_events(change.get("value") or {})]
+    try:
+        if channel is Channel.MESSENGER:
+            return [event for entry in entries for item in entry.get("messaging") or []
+                    if (event := _messenger_event(item)) is not None]
+        return [event for entry in entries for change in entry.get("changes") or []
+                if change.get("field") == "messages"
+                for event in _whatsapp_events(change.get("value") or {})]
+    except (AttributeError, KeyError, TypeError, ValueError):
+        raise ChannelError("malformed_delivery",
+                           "The delivery does not have the documented shape.") from None
 
 
 def _messenger_event(item: dict[str, Any]) -> InboundEvent | None:

@@ -153,6 +153,14 @@ class SqlChannels:
             outbox.c.next_attempt_at)).where(outbox.c.status == "pending"))).scalar()
         return due
 
+    async def claim(self, item: OutboxItem, now: datetime, lease_until: datetime) -> bool:
+        """Take a due send for this instance (another instance's claim makes this False)."""
+        result = await self.conn.execute(update(outbox).where(and_(
+            outbox.c.id == item.id, outbox.c.status == "pending",
+            outbox.c.attempts == item.attempts, outbox.c.next_attempt_at <= now)).values(
+            next_attempt_at=lease_until))
+        return bool(result.rowcount)
+
     async def settle(self, item_id: int, **values: Any) -> None:
         await self.conn.execute(update(outbox).where(outbox.c.id == item_id).values(**values))
 
