@@ -16,6 +16,7 @@ from chatbank.channels.model import (
     mask_amounts,
     retry_delay_ms,
 )
+from chatbank.channels.outbox import masked
 from tests.channels.graph_server import messenger_problem, whatsapp_problem
 
 labels = st.text(min_size=1, max_size=60).filter(str.strip)
@@ -69,3 +70,11 @@ def test_rate_limits_back_off_longer_than_transient_errors_and_permanent_errors_
     assert retry_delay_ms(transient, 3, 100) == 400
     assert retry_delay_ms(SendFailure(100, 400, "bad parameter"), 1, 100) is None
     assert retry_delay_ms(SendFailure(190, 400, "bad token"), 1, 100) is None
+
+
+def test_a_masked_receipt_is_text_without_the_amount() -> None:
+    receipt = Receipt("pay_1", "Alice Adams", "Bob Brown", "", 123456, "GBP", "£1,234.56", 0)
+    shown = masked(Outgoing(receipt=receipt))
+    assert shown.receipt is None and shown.reply is not None
+    assert shown.reply.text.startswith("Payment completed: £•••.•• to Bob Brown.")
+    assert "1,234.56" not in str(messenger_messages(shown))

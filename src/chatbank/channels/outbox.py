@@ -32,7 +32,7 @@ from chatbank.privacy import AuditAction, AuditLog, AuditRecord, DataClass, Purp
 
 log = logging.getLogger("chatbank.channels")
 BATCH = 20
-IDLE_POLL_S = 1.0  # other instances may queue sends too
+IDLE_POLL_S = 5.0  # a queue wakes its own instance; polling only picks up after crashes
 CLAIM_LEASE = timedelta(seconds=60)  # a send that crashed mid-way is tried again after this
 
 
@@ -115,9 +115,10 @@ class ChannelOutbox:
         async with self.engine.begin() as conn:
             await SqlChannels(conn).settle(item.id, status="sent", attempts=attempts,
                                            platform_message_id=platform_id or None,
-                                           delivery="sent", last_error=None)
-        if item.body.get("audit"):
-            await self._audit(item.channel, item.body["audit"])
+                                           delivery="sent", last_error=None, body={})
+            if item.body.get("audit"):  # the disclosure commits with the send's record
+                await self.audit.append_in(conn, _disclosure_record(item.channel,
+                                                                    item.body["audit"]))
         log.info("event=channel_sent channel=%s attempts=%d", item.channel.value, attempts)
 
     async def _failed(self, item: OutboxItem, attempts: int, failure: SendFailure) -> None:
@@ -126,7 +127,7 @@ class ChannelOutbox:
         async with self.engine.begin() as conn:
             if delay_ms is None:
                 await SqlChannels(conn).settle(item.id, status="failed", attempts=attempts,
-                                               last_error=error)
+                                               last_error=error, body={})
             else:
                 await SqlChannels(conn).settle(
                     item.id, attempts=attempts, last_error=error,
@@ -134,11 +135,6 @@ class ChannelOutbox:
         log.info("event=channel_send_retry channel=%s code=%s attempts=%d retry_ms=%s",
                  item.channel.value, failure.code, attempts, delay_ms)
 
-    async def _audit(self, channel: Channel, disclosure: dict[str, Any]) -> None:
-        await self.audit.append(AuditRecord(
-            user_id=disclosure["user_id"], actor=f"channel:{channel.value}",
-            action=AuditAction.DISCLOSURE_TO_CHANNEL, purpose=Purpose(disclosure["purpose"]),
-            data_class=DataClass(disclosure["data_class"]), reason=disclosure["reason"]))
 
 
 def _disclosure(outgoing: Outgoing, user_id: str | None) -> dict[str, str] | None:
@@ -152,3 +148,10 @@ def _disclosure(outgoing: Outgoing, user_id: str | None) -> dict[str, str] | Non
                 "data_class": outgoing.tags.get("data_class", DataClass.ACCOUNTS.value),
                 "reason": outgoing.tags.get("reason", "the assistant's answer")}
     return None
+
+
+def _disclosure_record(channel: Channel, disclosure: dict[str, Any]) -> AuditRecord:
+    return AuditRecord(
+        user_id=disclosure["user_id"], actor=f"channel:{channel.value}",
+        action=AuditAction.DISCLOSURE_TO_CHANNEL, purpose=Purpose(disclosure["purpose"]),
+        data_class=DataClass(disclosure["data_class"]), reason=disclosure["reason"])

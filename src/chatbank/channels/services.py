@@ -35,6 +35,7 @@ from chatbank.core.errors import ChatbankError, NotFound
 
 log = logging.getLogger("chatbank.channels")
 BATCH = 50
+IDLE_POLL_S = 5.0  # deliveries wake their own instance; polling only resumes after crashes
 CLIENT_ID_PREFIX = "channel:"  # the assistant chat message's client id: "channel:<event row>"
 LINK_PROMPT = ("Hi! To use chatbank here, link your chatbank account first. The page opens in "
                "your browser; this chat never sees your password or your bank.")
@@ -122,7 +123,7 @@ class ChannelService:
             if not worked:
                 self.wake.clear()
                 try:
-                    await asyncio.wait_for(self.wake.wait(), timeout=1.0)
+                    await asyncio.wait_for(self.wake.wait(), timeout=IDLE_POLL_S)
                 except TimeoutError:
                     continue
 
