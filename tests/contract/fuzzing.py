@@ -8,6 +8,7 @@ bodies that conform to the document.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from typing import Any
 
@@ -67,15 +68,21 @@ def exercise(operation: APIOperation, send: Send, examples: int,
         assert mode is GenerationMode.NEGATIVE, operation.label
 
 
-def send_with(http: httpx.Client, headers: Callable[[Case], dict[str, str]]) -> Send:
-    """A sender over one httpx client; `headers` adds credentials for each case."""
+def send_with(http: httpx.Client, headers: Callable[[Case, bytes], dict[str, str]],
+              base_url: str | None = None) -> Send:
+    """A sender over one httpx client; `headers` adds credentials (and signatures) per case.
+
+    JSON bodies are serialised here, once, so a signature over the bytes matches what is sent.
+    """
+    root = base_url or str(http.base_url).rstrip("/")
 
     def send(case: Case) -> httpx.Response:
-        kwargs = case.as_transport_kwargs(base_url=str(http.base_url).rstrip("/"))
-        request_headers = {**{k: str(v) for k, v in (kwargs.get("headers") or {}).items()},
-                           **headers(case)}
+        kwargs = case.as_transport_kwargs(base_url=root)
+        raw = json.dumps(kwargs["json"]).encode() if "json" in kwargs else kwargs.get("data")
+        content = raw.encode() if isinstance(raw, str) else raw
+        generated = {k: str(v) for k, v in (kwargs.get("headers") or {}).items()}
         return http.request(kwargs["method"], kwargs["url"], params=kwargs.get("params"),
-                            headers=request_headers, json=kwargs.get("json"),
-                            content=kwargs.get("data") if "json" not in kwargs else None)
+                            content=content,
+                            headers={**generated, **headers(case, content or b"")})
 
     return send

@@ -42,7 +42,7 @@ def platform_schema(http: httpx.Client) -> schemathesis.BaseSchema:
 def test_no_operation_answers_5xx_or_off_the_document(signed_in: tuple[httpx.Client, str],
                                                       mode: GenerationMode) -> None:
     http, token = signed_in
-    send = send_with(http, lambda _case: {"Authorization": f"Bearer {token}"})
+    send = send_with(http, lambda _case, _body: {"Authorization": f"Bearer {token}"})
     exercised = []
     for operation in operations(platform_schema(http)):
         if operation.label in SESSION_ENDING:
