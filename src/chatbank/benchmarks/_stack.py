@@ -1,14 +1,15 @@
 """The whole product on loopback for the payments and assistant benchmarks.
 
-`chatbank demo` in a child process: the platform, the three sandbox banks (Northbank, Eastbank,
-Westbank, seeded with the demo customers) and the interbank scheme, each on its own port, with
-throw-away SQLite databases. The benchmark process only talks to them over HTTP and WebSocket,
-as users and their browsers would. The sign-in rate limits of the banks are raised for the run
-(every benchmarked payment signs in at the bank once, all from 127.0.0.1).
+What `chatbank demo` runs — the platform, the three sandbox banks (Northbank, Eastbank, Westbank,
+seeded with the demo customers) and the interbank scheme — each in its own process on its own
+port (`stack_server`), with throw-away SQLite databases. The benchmark process talks to them
+only over HTTP and WebSocket, as users and their browsers would. The banks' sign-in rate limits
+are raised for the run (every benchmarked payment signs in at the bank, all from 127.0.0.1).
 """
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import functools
 import random
@@ -21,6 +22,7 @@ from pathlib import Path
 import psutil
 
 from chatbank.benchmarks._processes import _http_ok, _wait, spawn, stop
+from chatbank.benchmarks.stack_server import PARTS, prepare_stack
 from chatbank.cli.demo_banks import DEMO_BANKS
 
 PORTS_NEEDED = 1 + len(DEMO_BANKS) + 1  # platform, banks, scheme
@@ -33,19 +35,23 @@ BENCH_ENV = {
 
 @dataclass(frozen=True, slots=True)
 class DemoStack:
-    """Where each part listens, where its files are, and the pid of the process serving them."""
+    """Where each part listens, where its files are, and the pid of the process of each part."""
 
     platform_url: str
     bank_urls: dict[str, str]  # slug -> base URL
     scheme_url: str
     data_dir: Path
     port: int
-    pid: int
+    pids: dict[str, int]  # part -> pid
+
+    def cpu_by_part(self) -> dict[str, float]:
+        """CPU seconds (user + system) each part's process has used so far."""
+        times = {part: psutil.Process(pid).cpu_times() for part, pid in self.pids.items()}
+        return {part: float(t.user + t.system) for part, t in times.items()}
 
     def cpu_seconds(self) -> float:
-        """CPU time (user + system) the stack's process has used so far."""
-        times = psutil.Process(self.pid).cpu_times()
-        return float(times.user + times.system)
+        """CPU seconds the whole stack has used so far."""
+        return sum(self.cpu_by_part().values())
 
 
 def _ports_free(first: int, count: int) -> bool:
@@ -70,19 +76,24 @@ def free_port_run(count: int = PORTS_NEEDED) -> int:
 
 @contextlib.contextmanager
 def demo_stack() -> Iterator[DemoStack]:
-    """Start `chatbank demo` (no demo users) in a temporary directory; stop it on exit."""
-    with tempfile.TemporaryDirectory(prefix="chatbank-bench-stack-") as tmp:
+    """Prepare the demo's databases in a temporary directory, then start each part in its own
+    process (`stack_server`); stop them all on exit."""
+    with tempfile.TemporaryDirectory(prefix="chatbank-bench-stack-") as tmp, \
+            contextlib.ExitStack() as running:
         data_dir = Path(tmp)
         port = free_port_run()
-        log = data_dir / "stack.log"
-        proc = spawn(["-m", "chatbank.cli.main", "demo", "--port", str(port), "--data-dir",
-                      str(data_dir), "--no-seed"], BENCH_ENV, log=log)
-        try:
-            urls = [f"http://127.0.0.1:{port + i}" for i in range(PORTS_NEEDED)]
-            for url in urls:
-                _wait(functools.partial(_http_ok, f"{url}/healthz"), f"{url}/healthz answered",
-                      proc, log)
-            banks = {bank.name.lower(): urls[1 + i] for i, bank in enumerate(DEMO_BANKS)}
-            yield DemoStack(urls[0], banks, urls[-1], data_dir, port, proc.pid)
-        finally:
-            stop(proc)
+        asyncio.run(prepare_stack(port, data_dir))
+        procs = {}
+        for part in PARTS:
+            log = data_dir / f"{part}.log"
+            proc = spawn(["-m", "chatbank.benchmarks.stack_server", part, str(port),
+                          str(data_dir)], BENCH_ENV, log=log)
+            running.callback(stop, proc)
+            procs[part] = (proc, log)
+        urls = {part: f"http://127.0.0.1:{port + i}" for i, part in enumerate(PARTS)}
+        for part, (proc, log) in procs.items():
+            _wait(functools.partial(_http_ok, f"{urls[part]}/healthz"),
+                  f"{urls[part]}/healthz answered", proc, log)
+        banks = {bank.name.lower(): urls[bank.name.lower()] for bank in DEMO_BANKS}
+        yield DemoStack(urls["platform"], banks, urls["scheme"], data_dir, port,
+                        {part: proc.pid for part, (proc, _log) in procs.items()})

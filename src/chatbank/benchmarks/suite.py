@@ -48,7 +48,7 @@ class SuiteConfig:
         chat = ChatBenchConfig(pairs=10, group_sizes=(10, 50), members_per_size=50,
                                duration_s=2.0, latency_rate_per_s=200.0,
                                latency_duration_s=3.0, idle_users=20, idle_sockets_per_user=50)
-        return cls(chat, 6.0, payments.PaymentsConfig(payments_per_kind=20, concurrency=4,
+        return cls(chat, 6.0, payments.PaymentsConfig(payments_per_kind=16, concurrency=2,
                                                       ledger_seconds=2.0),
                    assistant.AssistantConfig(turns=15), nlu.NluConfig(utterances=200))
 
