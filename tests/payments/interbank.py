@@ -22,9 +22,11 @@ from chatbank.web.app import create_app
 from tests.conftest import platform_settings
 from tests.contract.banks import RunningBank
 from tests.scheme.clearing import Clearing, Member, participants
+from tests.support.linking import PlatformUser, link_bank
 from tests.support.servers import ServerThread, free_port
 from tests.support.stack import Stack, register_platform_at
 
+RECEIVE = ("answer_account_questions", "make_payments_i_ask_for")
 # Long enough that a loaded machine never lets a hold lapse before the scheme settles it.
 HOLD_TIMEOUT_S = 300
 
@@ -68,3 +70,14 @@ def interbank_stack(root: Path) -> Iterator[tuple[Stack, Clearing]]:
         cleanup.callback(server.stop)
         banks = {member.settings.slug: member.bank for member in (north, east)}
         yield Stack(server.url, settings, banks, server), clearing
+
+
+def receive_at_eastbank(stack: Stack, user: PlatformUser) -> dict[str, str]:
+    """Link Eastbank as its customer bob and make his current account the receiving one."""
+    link_bank(stack, user, "eastbank", RECEIVE, "bob")
+    options = user.http.get("/api/v1/payments/receiving-account/options").json()["options"]
+    chosen = user.http.put("/api/v1/payments/receiving-account", json={
+        "link_id": options[0]["link_id"], "account_id": options[0]["account_id"]},
+        headers={"X-CSRF-Token": user.csrf})
+    assert chosen.status_code == 200, chosen.text
+    return dict(chosen.json()["receiving_account"])

@@ -17,13 +17,12 @@ from tests.payments.flows import (
     payment,
     wait_for_cards,
 )
-from tests.payments.interbank import interbank_stack
+from tests.payments.interbank import interbank_stack, receive_at_eastbank
 from tests.scheme.clearing import Clearing, sqlite_path
 from tests.support.linking import NewUser, PlatformUser, link_bank
 from tests.support.stack import Stack
 
 PAY = ("make_payments_i_ask_for",)
-RECEIVE = ("answer_account_questions", "make_payments_i_ask_for")
 
 
 @pytest.fixture(scope="module")
@@ -41,17 +40,6 @@ def stack(interbank: tuple[Stack, Clearing]) -> Stack:
 def clearing(interbank: tuple[Stack, Clearing]) -> Iterator[Clearing]:
     yield interbank[1]
     interbank[1].assert_conserved()
-
-
-def receive_at_eastbank(stack: Stack, user: PlatformUser) -> dict[str, str]:
-    """Link Eastbank as its customer bob and make his current account the receiving one."""
-    link_bank(stack, user, "eastbank", RECEIVE, "bob")
-    options = user.http.get("/api/v1/payments/receiving-account/options").json()["options"]
-    chosen = user.http.put("/api/v1/payments/receiving-account", json={
-        "link_id": options[0]["link_id"], "account_id": options[0]["account_id"]},
-        headers={"X-CSRF-Token": user.csrf})
-    assert chosen.status_code == 200, chosen.text
-    return dict(chosen.json()["receiving_account"])
 
 
 def bank_payment(clearing: Clearing, payment_id: str) -> tuple[str, str | None]:

@@ -79,7 +79,8 @@ export const api = {
   edit: (messageId, text) => request("PATCH", `/messages/${enc(messageId)}`, { text }),
   remove: (messageId) => request("DELETE", `/messages/${enc(messageId)}`),
   react: (messageId, emoji) => request("POST", `/messages/${enc(messageId)}/reactions`, { emoji }),
-  authorisePayment: (paymentId) => request("POST", `/payments/${enc(paymentId)}/authorise`, {}),
+  authorisePayment: (paymentId, bankId) => request("POST", `/payments/${enc(paymentId)}/authorise`,
+    bankId ? { bank_id: bankId } : {}),
   paymentVerb: (paymentId, verb) => request("POST", `/payments/${enc(paymentId)}/${verb}`),
   unreact: (messageId, emoji) =>
     request("DELETE", `/messages/${enc(messageId)}/reactions/${enc(emoji)}`),

@@ -6,6 +6,7 @@ import { Outbox } from "./outbox.js";
 import { ReceiptSender } from "./receipts.js";
 import { RealtimeSocket } from "./socket.js";
 import { Store } from "./store.js";
+import { chooseBank } from "./views/bank_choice.js";
 import { openNewChat, openNewGroup } from "./views/dialogs.js";
 import { h } from "./views/dom.js";
 import { InfoPanel } from "./views/groupinfo.js";
@@ -265,7 +266,15 @@ class App {
         await api.paymentVerb(paymentId, verb === "decline" ? "decline" : "cancel");
         return;
       }
-      const body = await api.authorisePayment(paymentId);
+      let body;
+      try {
+        body = await api.authorisePayment(paymentId);
+      } catch (err) {
+        if (err.code !== "bank_required") throw err;
+        const bankId = await chooseBank((await api.banks()).banks || []);
+        if (!bankId) return;
+        body = await api.authorisePayment(paymentId, bankId);
+      }
       if (typeof body.authorize_url === "string" && /^https?:\/\//.test(body.authorize_url)) {
         location.assign(body.authorize_url);
       }
