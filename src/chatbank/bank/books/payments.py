@@ -103,6 +103,49 @@ def outcome_of(transfer: Transfer, internal: bool, replayed: bool) -> TransferOu
         booked_at=transfer.created_at, replayed=replayed)
 
 
+def plan_domestic_transfer(
+    request: DomesticTransferRequest, payer: Account | None, sort_code_prefix: str | None,
+    payee: Account | None, transfer_id: str, outbound_timeout_s: int,
+) -> TransferRequest:
+    """The ledger transfer for a checked request, given what the books hold; raises the
+    books' coded error instead when the payer or payee cannot take part."""
+    if payer is None or payer.status != "Enabled":
+        raise NotFound("account_not_found", "No such account of yours can make payments.")
+    if payer.currency != request.currency:
+        raise InvalidInput("currency_mismatch",
+                           f"The account holds {payer.currency}; pay in {payer.currency}.")
+    internal = is_internal(request, sort_code_prefix)
+    if internal and payee is None:
+        raise NotFound("creditor_account_not_found",
+                       "No account with that sort code and number exists at this bank.")
+    return TransferRequest(
+        id=transfer_id, debit_account_id=payer.ledger_account_id,
+        credit_account_id=(payee.ledger_account_id if payee and internal
+                           else interbank_account_id(request.currency)),
+        amount_minor=request.amount_minor, currency=request.currency,
+        kind=TransferKind.POSTED if internal else TransferKind.PENDING,
+        timeout_s=0 if internal else outbound_timeout_s,
+        code=TransferCode.INTERNAL_TRANSFER if internal else TransferCode.FASTER_PAYMENT_OUT)
+
+
+def is_internal(request: DomesticTransferRequest, sort_code_prefix: str | None) -> bool:
+    """Whether the payee's sort code is one of this bank's."""
+    return sort_code_prefix is not None and request.creditor_sort_code.startswith(
+        sort_code_prefix)
+
+
+def details_of_domestic(request: DomesticTransferRequest, payer: Account, transfer_id: str,
+                        internal: bool, now: datetime) -> TransferDetails:
+    """What the customer's statement shows for a domestic payment."""
+    return TransferDetails(
+        transfer_id=transfer_id, booking_at=now, value_at=now,
+        description=request.reference or f"To {request.creditor_name}",
+        bank_transaction_code="FasterPayment" if not internal else "InternalTransfer",
+        reference=request.reference, debtor_name=payer.holder_name,
+        creditor_name=request.creditor_name, creditor_sort_code=request.creditor_sort_code,
+        creditor_account_number=request.creditor_account_number)
+
+
 async def domestic_transfer(
     conn: AsyncConnection, customer_id: str, request: DomesticTransferRequest,
     now: datetime, outbound_timeout_s: int,
@@ -111,41 +154,23 @@ async def domestic_transfer(
     check_domestic_request(request)
     accounts = SqlAccounts(conn)
     payer = await accounts.account_of(customer_id, request.from_account_id)
-    if payer is None or payer.status != "Enabled":
-        raise NotFound("account_not_found", "No such account of yours can make payments.")
-    if payer.currency != request.currency:
-        raise InvalidInput("currency_mismatch",
-                           f"The account holds {payer.currency}; pay in {payer.currency}.")
     profile = await SqlCustomers(conn).profile()
-    internal = profile is not None and request.creditor_sort_code.startswith(
-        profile.sort_code_prefix)
-    payee: Account | None = None
-    if internal:
+    prefix = profile.sort_code_prefix if profile is not None else None
+    payee = None
+    if payer is not None and is_internal(request, prefix):
         payee = await accounts.account_by_identification(
             request.creditor_sort_code, request.creditor_account_number)
-        if payee is None:
-            raise NotFound("creditor_account_not_found",
-                           "No account with that sort code and number exists at this bank.")
     transfer_id = transfer_id_for(customer_id, request.idempotency_id)
-    ledger_request = TransferRequest(
-        id=transfer_id, debit_account_id=payer.ledger_account_id,
-        credit_account_id=(payee.ledger_account_id if payee
-                           else interbank_account_id(request.currency)),
-        amount_minor=request.amount_minor, currency=request.currency,
-        kind=TransferKind.POSTED if internal else TransferKind.PENDING,
-        timeout_s=0 if internal else outbound_timeout_s,
-        code=TransferCode.INTERNAL_TRANSFER if internal else TransferCode.FASTER_PAYMENT_OUT)
+    ledger_request = plan_domestic_transfer(request, payer, prefix, payee, transfer_id,
+                                            outbound_timeout_s)
+    assert payer is not None  # planning refused a missing payer
+    internal = ledger_request.kind == TransferKind.POSTED
     ledger = SqlLedger(conn)
     result = (await ledger.create_transfers([ledger_request], now))[0]
     raise_for_result(result)
     if result == TransferResult.OK:
-        await SqlStatements(conn).insert_details([TransferDetails(
-            transfer_id=transfer_id, booking_at=now, value_at=now,
-            description=request.reference or f"To {request.creditor_name}",
-            bank_transaction_code="FasterPayment" if not internal else "InternalTransfer",
-            reference=request.reference, debtor_name=payer.holder_name,
-            creditor_name=request.creditor_name, creditor_sort_code=request.creditor_sort_code,
-            creditor_account_number=request.creditor_account_number)])
+        await SqlStatements(conn).insert_details(
+            [details_of_domestic(request, payer, transfer_id, internal, now)])
     transfer = (await ledger.lookup_transfers([transfer_id]))[transfer_id]
     return outcome_of(transfer, internal, replayed=result == TransferResult.EXISTS)
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
+from functools import partial
 from typing import TypeVar
 
 from argon2 import PasswordHasher
@@ -36,7 +37,14 @@ from chatbank.bank.books.sql_accounts import SqlAccounts
 from chatbank.bank.books.sql_arrangements import SqlArrangements
 from chatbank.bank.books.sql_customers import SqlCustomers
 from chatbank.bank.books.sql_statement import SqlStatements
-from chatbank.bank.ledger import LedgerService, SqlLedger, write_transaction
+from chatbank.bank.books.sqlite_payments import Payment, apply_domestic_transfers
+from chatbank.bank.ledger import (
+    LedgerService,
+    SqliteGroupCommit,
+    SqlLedger,
+    sqlite_file_of,
+    write_transaction,
+)
 from chatbank.core.clock import Clock, SystemClock, as_utc
 from chatbank.core.errors import Conflict, InvalidInput, NotFound
 
@@ -58,6 +66,7 @@ class BankBooks:
         self.hasher = password_hasher or PasswordHasher()
         self.outbound_timeout_s = outbound_timeout_s
         self.ledger = LedgerService(engine, self.clock)
+        self._payments: SqliteGroupCommit[Payment, TransferOutcome] | None = None
 
     @asynccontextmanager
     async def _read(self) -> AsyncIterator[AsyncConnection]:
@@ -204,9 +213,17 @@ class BankBooks:
         Errors: account_not_found, creditor_account_not_found, insufficient_funds,
         idempotency_key_reused, same_account, currency_mismatch, invalid_* / amount_*.
         """
-        async with write_transaction(self.engine) as conn:
-            return await payments.domestic_transfer(
-                conn, customer_id, request, self.clock.now(), self.outbound_timeout_s)
+        if self._payments is None:
+            path = sqlite_file_of(self.engine)
+            if path is None:  # PostgreSQL: one transaction per payment, rows locked
+                async with write_transaction(self.engine) as conn:
+                    return await payments.domestic_transfer(
+                        conn, customer_id, request, self.clock.now(), self.outbound_timeout_s)
+            # SQLite: concurrent payments share one transaction in one writer thread.
+            self._payments = SqliteGroupCommit(path, self.clock, partial(
+                apply_domestic_transfers, outbound_timeout_s=self.outbound_timeout_s),
+                name="payments-writer")
+        return await self._payments.submit((customer_id, request))
 
     async def transfer_outcome(self, transfer_id: str) -> TransferOutcome:
         """Where a transfer returned by `domestic_transfer` stands now."""

@@ -15,11 +15,11 @@ from __future__ import annotations
 import asyncio
 import logging
 import sqlite3
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from types import SimpleNamespace
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from chatbank.bank.ledger.batch import LedgerBatch
 from chatbank.bank.ledger.model import (
@@ -44,7 +44,10 @@ from chatbank.db.engine import set_sqlite_pragmas
 
 log = logging.getLogger("chatbank.bank.ledger")
 MAX_BATCH = 512  # transfers per transaction; keeps each commit (and the lock it holds) short
-Outcome = TransferResult | BaseException
+RequestT = TypeVar("RequestT")
+ResultT = TypeVar("ResultT")
+ApplyBatch = Callable[[sqlite3.Connection, list[RequestT], datetime],
+                      list[ResultT | BaseException]]
 ACCOUNT_COLUMNS = ", ".join(column.name for column in ACCOUNT_FIELDS)
 TRANSFER_COLUMNS = tuple(c.name for c in ledger_transfers.columns if c.name != "seq")
 SELECT_ACCOUNTS = f"SELECT {ACCOUNT_COLUMNS} FROM ledger_accounts WHERE id IN "  # noqa: S608
@@ -63,7 +66,7 @@ class SqliteDriverLedger:
     def create_transfers(self, requests: Sequence[TransferRequest],
                          now: datetime) -> list[TransferResult]:
         """Apply `requests` in order; one result per request, in the same order."""
-        transfers = self._transfers(touched_transfer_ids(requests))
+        transfers = self.lookup_transfers(touched_transfer_ids(requests))
         batch = LedgerBatch(self._accounts(touched_account_ids(requests, transfers)),
                             transfers, now)
         results = [batch.create(request) for request in requests]
@@ -83,7 +86,8 @@ class SqliteDriverLedger:
         return {id_: LedgerAccount(id_, currency, AccountKind(kind), *totals)
                 for id_, currency, kind, *totals in self._select(SELECT_ACCOUNTS, ids)}
 
-    def _transfers(self, ids: Iterable[str]) -> dict[str, Transfer]:
+    def lookup_transfers(self, ids: Iterable[str]) -> dict[str, Transfer]:
+        """Transfers by id (missing ids are simply absent)."""
         found: dict[str, Transfer] = {}
         for values in self._select(SELECT_TRANSFERS, ids):
             row = dict(zip(TRANSFER_COLUMNS, values, strict=True))
@@ -94,23 +98,31 @@ class SqliteDriverLedger:
         return found
 
 
-class GroupCommitLedger:
-    """Queues single transfers; one writer thread commits each queued batch at once."""
+class SqliteGroupCommit(Generic[RequestT, ResultT]):
+    """Queues requests; one writer thread applies each queued batch in one transaction.
 
-    def __init__(self, database_path: str, clock: Clock) -> None:
+    `apply(db, requests, now)` runs inside the transaction and returns one result per request,
+    in order: a value, or the exception that request alone failed with (its caller gets it
+    raised). If `apply` itself raises, the batch is rolled back and retried one by one.
+    """
+
+    def __init__(self, database_path: str, clock: Clock, apply: ApplyBatch[RequestT, ResultT],
+                 name: str = "sqlite-writer") -> None:
         self.database_path = database_path
         self.clock = clock
+        self.apply = apply
+        self.name = name
         self.commits = 0
         self.db: sqlite3.Connection | None = None  # opened by, and used only in, the thread
-        self.thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ledger-writer")
-        self.queued: list[tuple[TransferRequest, asyncio.Future[TransferResult]]] = []
+        self.thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix=name)
+        self.queued: list[tuple[RequestT, asyncio.Future[ResultT]]] = []
         self.draining = False
         self.drainer: asyncio.Task[None] | None = None
 
-    async def create_transfer(self, request: TransferRequest) -> TransferResult:
-        """Apply one transfer in the next group transaction; its own result code."""
+    async def submit(self, request: RequestT) -> ResultT:
+        """Apply one request in the next group transaction; its own result (or error)."""
         loop = asyncio.get_running_loop()
-        future: asyncio.Future[TransferResult] = loop.create_future()
+        future: asyncio.Future[ResultT] = loop.create_future()
         self.queued.append((request, future))
         if not self.draining:
             self.draining = True
@@ -134,12 +146,13 @@ class GroupCommitLedger:
         finally:
             self.draining = False
 
-    def _commit(self, requests: list[TransferRequest]) -> list[Outcome]:
+    def _commit(self, requests: list[RequestT]) -> list[ResultT | BaseException]:
         try:
-            return list(self._commit_together(requests))
+            return self._commit_together(requests)
         except Exception:  # rolled back; retry each alone so one bad request fails alone
-            log.warning("event=ledger_group_rolled_back size=%d", len(requests))
-        outcomes: list[Outcome] = []
+            log.warning("event=group_commit_rolled_back writer=%s size=%d",
+                        self.name, len(requests))
+        outcomes: list[ResultT | BaseException] = []
         for request in requests:
             try:
                 outcomes.extend(self._commit_together([request]))
@@ -147,14 +160,14 @@ class GroupCommitLedger:
                 outcomes.append(error)
         return outcomes
 
-    def _commit_together(self, requests: list[TransferRequest]) -> list[TransferResult]:
+    def _commit_together(self, requests: list[RequestT]) -> list[ResultT | BaseException]:
         if self.db is None:
             self.db = sqlite3.connect(self.database_path, isolation_level=None)
             set_sqlite_pragmas(self.db, None)
-        # IMMEDIATE takes the write lock up front: the batch reads balances, then writes them.
+        # IMMEDIATE takes the write lock up front: a batch reads balances, then writes them.
         self.db.execute("BEGIN IMMEDIATE")
         try:
-            results = SqliteDriverLedger(self.db).create_transfers(requests, self.clock.now())
+            results = self.apply(self.db, requests, self.clock.now())
             self.db.execute("COMMIT")
         except BaseException:
             self.db.execute("ROLLBACK")
@@ -171,3 +184,19 @@ class GroupCommitLedger:
         if self.db is not None:
             self.db.close()
             self.db = None
+
+
+def _apply_transfers(db: sqlite3.Connection, requests: list[TransferRequest],
+                     now: datetime) -> list[TransferResult | BaseException]:
+    return list(SqliteDriverLedger(db).create_transfers(requests, now))
+
+
+class GroupCommitLedger(SqliteGroupCommit[TransferRequest, TransferResult]):
+    """Single ledger transfers, group-committed (each with its own result code)."""
+
+    def __init__(self, database_path: str, clock: Clock) -> None:
+        super().__init__(database_path, clock, _apply_transfers, name="ledger-writer")
+
+    async def create_transfer(self, request: TransferRequest) -> TransferResult:
+        """Apply one transfer in the next group transaction; its own result code."""
+        return await self.submit(request)

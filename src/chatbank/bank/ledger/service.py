@@ -24,6 +24,15 @@ from chatbank.core.clock import Clock, SystemClock
 RACE_RETRIES = 5
 
 
+def sqlite_file_of(engine: AsyncEngine) -> str | None:
+    """The file of an SQLite database (None for other databases and in-memory SQLite): where
+    a group-commit writer can open its own connection."""
+    url = engine.url
+    if url.get_backend_name() != "sqlite" or url.database in (None, "", ":memory:"):
+        return None
+    return url.database
+
+
 @asynccontextmanager
 async def write_transaction(engine: AsyncEngine) -> AsyncIterator[AsyncConnection]:
     """A transaction that holds the write lock from its start (BEGIN IMMEDIATE on SQLite)."""
@@ -65,11 +74,11 @@ class LedgerService:
         On an SQLite file, concurrent single transfers are group-committed (see
         `group_commit`); elsewhere each runs in its own transaction.
         """
-        url = self.engine.url
-        if url.get_backend_name() != "sqlite" or url.database in (None, "", ":memory:"):
-            return (await self.create_transfers([request]))[0]
         if self._group is None:
-            self._group = GroupCommitLedger(url.database, self.clock)
+            path = sqlite_file_of(self.engine)
+            if path is None:
+                return (await self.create_transfers([request]))[0]
+            self._group = GroupCommitLedger(path, self.clock)
         return await self._group.create_transfer(request)
 
     async def close(self) -> None:
