@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import httpx
 
 from tests.channels import payloads
-from tests.channels.chats import ChatPerson
+from tests.channels.chats import ChatPerson, database_rows, poll_rows
 from tests.channels.conftest import APP_SECRET, VERIFY_TOKEN
 from tests.channels.graph_server import GraphServer, deliver
+from tests.support.servers import ServerProcess, free_port
 from tests.support.stack import Stack
 
 
@@ -56,3 +58,36 @@ def test_a_signed_delivery_is_answered_with_event_received_before_any_reply_is_s
                                                                          "hello")]))
     assert response.text == "EVENT_RECEIVED"
     person.wait_for_text("link your chatbank account")
+
+
+def test_reads_only_move_the_watermark_forward(stack: Stack, graph: GraphServer) -> None:
+    person = ChatPerson.on(stack, graph, "messenger")
+    person.say("hi")
+    person.wait_for_text("link your chatbank account")
+    newer, older = payloads.now_ms(), payloads.now_ms() - 60_000
+    for watermark in (newer, older):
+        person.deliver(payloads.messenger(payloads.messenger_read(person.external_id,
+                                                                   watermark)))
+    poll_rows(stack, "SELECT 1 FROM channel_inbound WHERE event_id = ? AND done",
+              f"read:{person.external_id}:{older}")
+    assert database_rows(stack, "SELECT read_watermark_ms FROM channel_identities "
+                                "WHERE external_id = ?", person.external_id) == [(newer,)]
+
+
+def test_chatbank_channels_serve_answers_the_handshake(tmp_path: Path) -> None:
+    port = free_port()
+    server = ServerProcess(["channels", "serve", "--port", str(port)], {
+        "CHATBANK_DATA_DIR": str(tmp_path), "CHATBANK_PUBLIC_URL": f"http://127.0.0.1:{port}",
+        "CHATBANK_WHATSAPP_TOKEN": "token", "CHATBANK_WHATSAPP_PHONE_NUMBER_ID": "1",
+        "CHATBANK_CHANNEL_VERIFY_TOKEN": VERIFY_TOKEN}, port, tmp_path / "serve.log")
+    try:
+        server.start()
+        answer = httpx.get(f"{server.url}/webhooks/whatsapp", params={
+            "hub.mode": "subscribe", "hub.verify_token": VERIFY_TOKEN, "hub.challenge": "7"})
+        assert (answer.status_code, answer.text) == (200, "7")
+        off = httpx.get(f"{server.url}/webhooks/messenger", params={
+            "hub.mode": "subscribe", "hub.verify_token": VERIFY_TOKEN, "hub.challenge": "7"})
+        assert off.json()["error"]["code"] == "channel_not_enabled"
+    finally:
+        server.stop()
+    assert f"http://127.0.0.1:{port}/webhooks/whatsapp" in (tmp_path / "serve.log").read_text()
