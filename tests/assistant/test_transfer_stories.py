@@ -129,3 +129,11 @@ def test_cancelling_a_transfer_at_the_confirmation_creates_no_payment(
 def test_a_transfer_without_a_linked_bank_offers_to_link_one(new_user: NewUser) -> None:
     chat = Chat.open(new_user())
     assert chat.card("move £10 to my savings")["title"] == "Link a bank first"
+
+
+def test_from_savings_to_current_pays_the_current_account(stack: Stack,
+                                                         new_user: NewUser) -> None:
+    chat = fully_linked_chat(stack, new_user())
+    confirm = chat.card("transfer £20 from savings to current")
+    assert confirm["title"] == "Send £20.00 to Everyday?"
+    assert rows(confirm)["To"].startswith("your Everyday ••")

@@ -14,6 +14,9 @@ from chatbank.connect.views import BalanceView, balances_of
 from chatbank.privacy.purposes import DataClass, Purpose
 
 SUBTYPES = {"savings": "Savings", "current": "CurrentAccount", "credit_card": "CreditCard"}
+# Words for an account type, looked for after "to" ("from savings to current").
+SUBTYPE_WORDS = {"savings": "Savings", "saving": "Savings", "current": "CurrentAccount",
+                 "credit card": "CreditCard"}
 # Everyday words for a payee's reference at the bank ("pay my rent" → the RENT payee).
 REFERENCE_WORDS = {"landlord": "RENT", "rent": "RENT"}
 
@@ -134,7 +137,8 @@ def destination_in(text: str, account_word: str | None, held: Holdings) -> Desti
                 found = [p for p in held.payees if p.reference.upper() == reference]
                 if found:
                     return found[0]
-    wanted = SUBTYPES.get(account_word or "")
+    said = [subtype for word, subtype in SUBTYPE_WORDS.items() if _mentions(target, word)]
+    wanted = said[0] if len(said) == 1 else SUBTYPES.get(account_word or "")
     typed = [a for a in held.accounts if a.subtype == wanted]
     return typed[0] if len(typed) == 1 else None
 
