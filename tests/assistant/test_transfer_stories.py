@@ -5,10 +5,14 @@ from __future__ import annotations
 
 from typing import Any
 
+import httpx
+
 from chatbank.bank.books import AccountSubtype
+from chatbank.web.app import create_app
 from tests.assistant.story_steps import Chat, card_of, fully_linked_chat, pounds, rows
 from tests.payments.flows import answer_payment, land
-from tests.support.linking import NewUser
+from tests.support.linking import NewUser, PlatformUser
+from tests.support.servers import ServerThread, free_port
 from tests.support.stack import Stack
 
 
@@ -137,3 +141,21 @@ def test_from_savings_to_current_pays_the_current_account(stack: Stack,
     confirm = chat.card("transfer £20 from savings to current")
     assert confirm["title"] == "Send £20.00 to Everyday?"
     assert rows(confirm)["To"].startswith("your Everyday ••")
+
+
+def test_a_half_filled_transfer_carries_on_in_a_freshly_started_platform(stack: Stack,
+                                                           new_user: NewUser) -> None:
+    chat = fully_linked_chat(stack, new_user())
+    assert chat.card("move money to my savings")["title"] == "How much should go to Rainy day?"
+    port = free_port()
+    settings = stack.settings.model_copy(update={"public_url": f"http://127.0.0.1:{port}"})
+    restarted = ServerThread(create_app(settings), port=port).start()  # same database only
+    try:
+        user = chat.user
+        again = Chat(PlatformUser(httpx.Client(base_url=restarted.url, cookies=user.http.cookies,
+                                               timeout=30.0), user.csrf, user.token, user.user),
+                     chat.conversation_id)
+        assert again.card("£18")["title"] == "Send £18.00 to Rainy day?"
+        again.user.http.close()
+    finally:
+        restarted.stop()
