@@ -3,6 +3,7 @@ conditional UPDATE on the expected state, so a stale worker can never move a pay
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import asdict
 from datetime import datetime
 from typing import Any
@@ -12,8 +13,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from chatbank.core.clock import as_utc
+from chatbank.scheme.migrate import upgrade_scheme_database
 from chatbank.scheme.model import FINAL_STATES, PaymentState, SchemePayment
-from chatbank.scheme.tables import scheme_metadata, scheme_payments
+from chatbank.scheme.tables import scheme_payments
 
 DATETIME_FIELDS = ("hold_expires_at", "deliver_by", "next_attempt_at", "created_at",
                    "updated_at")
@@ -34,9 +36,10 @@ class SqlPayments:
         self.engine = engine
 
     async def create_tables(self) -> None:
-        """Create the scheme's tables when missing (safe to repeat)."""
-        async with self.engine.begin() as conn:
-            await conn.run_sync(scheme_metadata.create_all)
+        """Bring the scheme's tables to the newest schema with its Alembic migrations (safe to
+        repeat; a database created before the migrations existed is adopted as it is)."""
+        url = self.engine.url.render_as_string(hide_password=False)
+        await asyncio.to_thread(upgrade_scheme_database, url)
 
     async def insert(self, payment: SchemePayment) -> bool:
         """Store a new payment; False when its id (or bank transfer id) already exists."""
