@@ -43,7 +43,7 @@ class LedgerChaosConfig:
     duration_s: float = 3600.0
     clients: int = 4
     bank_count: int = 2
-    hold_timeout_s: int = 90
+    hold_timeout_s: int = 300  # far beyond a restart, as the real 24 h is
     max_amount_minor: int = 20_000
     faults: FaultPlan = field(default_factory=FaultPlan)
 
