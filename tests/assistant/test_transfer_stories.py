@@ -91,7 +91,7 @@ def test_a_payee_nobody_knows_is_said_plainly_and_the_choices_offered(
         stack: Stack, new_user: NewUser) -> None:
     chat = fully_linked_chat(stack, new_user())
     unknown = chat.card("transfer £20 to Zebedee")
-    assert unknown["title"] == "I can't find Zebedee among your accounts or saved payees"
+    assert unknown["title"] == "I can't find Zebedee in your contacts, accounts or saved payees"
     assert "Rainy day" in [b["label"] for b in unknown["buttons"]]
     (cancelled,) = chat.replies("cancel")
     assert "Nothing was changed" in cancelled["text"]
@@ -159,3 +159,15 @@ def test_a_half_filled_transfer_carries_on_in_a_freshly_started_platform(stack: 
         again.user.http.close()
     finally:
         restarted.stop()
+
+
+def test_paying_someone_saved_at_the_bank_by_first_name_uses_the_saved_payee(
+        stack: Stack, new_user: NewUser) -> None:
+    chat = fully_linked_chat(stack, new_user())
+    where = chat.card("transfer £15")
+    friend = next(b["label"] for b in where["buttons"][4:] if len(b["label"].split()) == 2)
+    confirm = chat.card(f"pay {friend.split()[0]} £10")
+    assert confirm["title"] == f"Send £10.00 to {friend}?"
+    assert rows(confirm)["To"].endswith("(saved payee)")
+    chat.replies("cancel")
+    assert chat.card("pay Zebedee £10")["title"].startswith("I can't find Zebedee in your ")

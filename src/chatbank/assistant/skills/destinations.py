@@ -144,8 +144,9 @@ def destination_in(text: str, account_word: str | None, held: Holdings) -> Desti
 
 
 def named_payee(text: str) -> str | None:
-    """Who the user asked to pay (“to Zed”), whether or not we know them."""
-    found = re.search(r"\bto\s+(?:my\s+)?([A-Za-z][\w'.-]*(?:\s+[A-Z][\w'.-]*)?)", text)
+    """Who the user asked to pay (“to Zed”, “pay Zed £5”), whether or not we know them."""
+    found = (re.search(r"\bto\s+(?:my\s+)?([A-Za-z][\w'.-]*(?:\s+[A-Z][\w'.-]*)?)", text)
+             or re.search(r"\b(?:pay|send)\s+([A-Z][\w'.-]*(?:\s+[A-Z][\w'.-]*)?)", text))
     if found is None or found.group(1).lower() in {"my", "the", "a", "an"}:
         return None
     return found.group(1)

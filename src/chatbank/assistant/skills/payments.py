@@ -38,8 +38,8 @@ def contact_named_in(text: str, contacts: list[tuple[str, str]]) -> tuple[str, s
 class PayContact:
     """Pay a contact, or ask a contact for money, through a card in the chat with them."""
 
-    # "transfer £20 to Sam" (transfer_money) comes here from `BankTransfer` when Sam is a contact.
-    intents = frozenset({"pay_contact", "request_money"})
+    # "pay Sam £20" / "transfer £20 to Sam" come here from `BankTransfer` when Sam is a contact.
+    intents = frozenset({"request_money"})
 
     def __init__(self, payments: PaymentsContext, chat: MessengerChat) -> None:
         self.payments, self.chat = payments, chat

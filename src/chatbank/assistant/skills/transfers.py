@@ -108,20 +108,26 @@ def ask_where(form: Form, held: Holdings, title: str) -> Outcome:
 
 
 class BankTransfer:
-    """Transfers to own accounts and saved payees; “to <contact>” goes to `PayContact`."""
+    """Transfers to own accounts and saved payees; a contact named goes to `PayContact`.
 
-    intents = frozenset({"transfer_money", "pay_bill"})
+    It also takes `pay_contact`, so "pay Priya £10" reaches Priya saved as a payee at the bank
+    when she is not a contact on chatbank.
+    """
+
+    intents = frozenset({"transfer_money", "pay_bill", "pay_contact"})
 
     def __init__(self, execution: TransferExecution, contacts: PayContact) -> None:
         self.execution, self.contacts = execution, contacts
 
     async def run(self, turn: Turn, form: Form, confirmed: bool) -> Outcome:
+        if "payee_id" in form.slots:  # a payment to a contact, prepared by `PayContact`
+            return await self.contacts.run(turn, form, confirmed)
         if confirmed:
             return await self.execution.execute(turn, form)
         if turn.parse.slots.amount_error and turn.text:
             return Outcome.say(AMOUNT_ERRORS.get(turn.parse.slots.amount_error,
                                                  "I couldn't read that amount."))
-        if not form.slots and turn.text and form.intent == "transfer_money" and \
+        if not form.slots and turn.text and form.intent != "pay_bill" and \
                 contact_named_in(turn.text, await self.contacts.chat.contacts_of(turn.user_id)):
             return await self.contacts.run(turn, Form("pay_contact"), False)
         slots: dict[str, Any] = {k: v for k, v in form.slots.items() if k != OPTIONS}
@@ -138,7 +144,7 @@ class BankTransfer:
                                    held)
             if found is None:
                 unknown = named_payee(turn.text) if form.awaiting != "to" else None
-                title = (f"I can't find {unknown} among your accounts or saved payees"
+                title = (f"I can't find {unknown} in your contacts, accounts or saved payees"
                          if unknown else "Where should the money go?")
                 return ask_where(form, held, title)
             slots["to"] = found.to_json()
