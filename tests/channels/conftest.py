@@ -18,7 +18,7 @@ WHATSAPP_TOKEN = "EAAtestwhatsapptoken"
 RETRY_BASE_MS = 50
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="package")
 def graph() -> Iterator[GraphServer]:
     server = GraphServer(PAGE_TOKEN, WHATSAPP_TOKEN, PHONE_NUMBER_ID)
     thread = ServerThread(server.app).start()  # type: ignore[arg-type]
@@ -27,9 +27,10 @@ def graph() -> Iterator[GraphServer]:
     thread.stop()
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="package")
 def stack(tmp_path_factory: pytest.TempPathFactory, graph: GraphServer) -> Iterator[Stack]:
-    """Northbank and a platform connected to the local Graph API (both channels on)."""
+    """Northbank and a platform connected to the local Graph API (both channels on), shared by
+    the package's tests: each test has its own users and chat ids."""
     with running_stack(tmp_path_factory.mktemp("channels"),
                        graph_api_url=f"{graph.url}/{VERSION}",
                        channel_app_secret=APP_SECRET, channel_verify_token=VERIFY_TOKEN,

@@ -108,14 +108,14 @@ class GraphServer:
         self.phone_number_id = phone_number_id
         self.url = ""  # set once it listens
         self.calls: list[Call] = []
-        self.failures: dict[str, list[tuple[int, int]]] = {"messenger": [], "whatsapp": []}
+        self.failures: dict[tuple[str, str], list[tuple[int, int]]] = {}
         self.lock = threading.Lock()
         self.app = self._build()
 
-    def fail_next(self, channel: str, *failures: tuple[int, int]) -> None:
-        """Answer the next message sends on `channel` (not typing) with (HTTP status, code)."""
+    def fail_next(self, channel: str, recipient: str, *failures: tuple[int, int]) -> None:
+        """Answer the next message sends (not typing) to `recipient` with (HTTP status, code)."""
         with self.lock:
-            self.failures[channel].extend(failures)
+            self.failures.setdefault((channel, recipient), []).extend(failures)
 
     def _build(self) -> FastAPI:
         app = FastAPI()
@@ -151,8 +151,8 @@ class GraphServer:
     def _answer(self, channel: str, recipient: str, body: dict[str, Any], problem: str | None,
                 success: dict[str, Any]) -> JSONResponse:
         with self.lock:
-            scripted = (self.failures[channel].pop(0) if self.failures[channel]
-                        and "sender_action" not in body else None)
+            queued = self.failures.get((channel, recipient), [])
+            scripted = queued.pop(0) if queued and "sender_action" not in body else None
             if scripted is not None:
                 response = graph_error(scripted[0], scripted[1], "Scripted failure")
             elif problem is not None:

@@ -74,7 +74,7 @@ def test_rate_limits_and_failures_of_the_send_api_are_retried_with_backoff_until
     person = ChatPerson.on(stack, graph, "whatsapp")
     person.link_to(user)
     before = len(graph.to("whatsapp", person.external_id, delivered=False))
-    graph.fail_next("whatsapp", (429, 130429), (400, 80007), (500, 131000))
+    graph.fail_next("whatsapp", person.external_id, (429, 130429), (400, 80007), (500, 131000))
     person.say("hello")
     person.wait_for_text("", after=len(person.received()))
     tries = graph.to("whatsapp", person.external_id, delivered=False)[before:before + 4]
@@ -92,7 +92,7 @@ def test_a_permanent_send_error_is_not_retried_and_later_replies_still_go_out(
     user = new_user()
     person = ChatPerson.on(stack, graph, "messenger")
     person.link_to(user)
-    graph.fail_next("messenger", (400, 100))
+    graph.fail_next("messenger", person.external_id, (400, 100))
     person.say("hello")
     failed = poll_rows(stack, "SELECT attempts, last_error FROM channel_outbox "
                               "WHERE recipient = ? AND status = 'failed'", person.external_id)
