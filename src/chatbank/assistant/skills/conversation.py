@@ -9,6 +9,8 @@ from chatbank.assistant.skills.base import Outcome, Turn
 EXAMPLES = (("Balances", "how much money do I have?"),
             ("Recent spending", "what did I spend on groceries last month?"),
             ("Find a payment", "show my Tesco transactions"),
+            ("Move money", "move money to my savings"),
+            ("Freeze a card", "freeze my card"),
             ("Link a bank", "link my bank"))
 
 
