@@ -108,3 +108,25 @@ def test_linking_a_bank_from_whatsapp_opens_the_banks_own_page_and_unlinking_the
     person.say("what's my balance?")
     again = person.wait_for_text("link your chatbank account", seen)
     assert "Northbank" not in texts_in([call.body for call in again])
+
+
+def test_a_payment_confirmed_with_whatsapp_reply_buttons_gets_a_text_receipt(
+        stack: Stack, graph: GraphServer, new_user: NewUser) -> None:
+    carol, dan = new_user("Carol Chen"), new_user("Dan Dlamini")
+    ready_to_receive(stack, dan, "bob")
+    assert carol.post("/api/v1/contacts", {"handle": dan.user["handle"]}).status_code == 201
+    person = ChatPerson.on(stack, graph, "whatsapp")
+    person.link_to(carol)
+    seen = len(person.received())
+    person.say("send £3 to Dan")
+    (confirm,) = person.wait_for_text("Send £3.00 to Dan Dlamini?", seen)
+    buttons = confirm.body["interactive"]["action"]["buttons"]
+    assert [b["reply"]["title"] for b in buttons] == ["Yes", "No"]
+    seen = len(person.received())
+    person.tap(buttons[0]["reply"]["id"], "Yes")
+    approve = person.wait_for_text("Approve £3.00", seen)
+    (url,) = [u for call in approve for u in urls_in(call.body)]
+    seen = len(person.received())
+    land(carol, answer_payment(stack, url, "alice"))
+    (receipt,) = person.wait_for_text("Payment completed: £3.00 to Dan Dlamini", seen)
+    assert receipt.body["type"] == "text"
