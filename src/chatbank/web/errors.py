@@ -27,6 +27,7 @@ STATUS_BY_TYPE: list[tuple[type[ChatbankError], int]] = [
     (NotFound, 404), (Forbidden, 403), (Unauthenticated, 401), (Conflict, 409),
     (RateLimited, 429), (InvalidInput, 422),
 ]
+FASTAPI_BODY_PARSE_FAILED = "There was an error parsing the body"
 HTTP_CODES = {400: "bad_request", 401: "not_authenticated", 403: "forbidden", 404: "not_found",
               405: "method_not_allowed", 413: "payload_too_large", 415: "unsupported_media_type"}
 
@@ -70,6 +71,9 @@ async def _http(_request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
     code = HTTP_CODES.get(exc.status_code, "http_error")
     message = exc.detail if isinstance(exc.detail, str) else code
+    if exc.status_code == 400 and message == FASTAPI_BODY_PARSE_FAILED:
+        # Too deeply nested, not UTF-8, or a number too long to parse: still malformed JSON.
+        code, message = "malformed_json", "The body is not valid JSON."
     return JSONResponse(error_body(code, message), exc.status_code, headers=exc.headers)
 
 
