@@ -96,9 +96,13 @@ class ChatPerson:
         token = parse_qs(urlparse(url).query)["token"][0]
         page = user.http.get(urlparse(url).path, params={"token": token})
         assert page.status_code == 200 and "password" in page.text, page.text
-        linked = httpx.post(f"{self.stack.platform_url}/channels/link", data={
-            "token": token, "handle": user.user["handle"], "password": PASSWORD}, timeout=30)
+        shown = "Messenger chat" if self.channel == "messenger" else self.external_id[-4:]
+        assert shown in page.text, page.text
+        form = {"token": token, "handle": user.user["handle"], "password": PASSWORD}
+        linked = httpx.post(f"{self.stack.platform_url}/channels/link", data=form, timeout=30)
         assert linked.status_code == 200 and "Linked" in linked.text, linked.text
+        again = httpx.post(f"{self.stack.platform_url}/channels/link", data=form, timeout=30)
+        assert again.status_code == 400 and "expired or was used" in again.text, again.text
         self.wait_for_text("Linked to chatbank as", before)
 
 

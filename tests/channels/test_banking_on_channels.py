@@ -8,7 +8,13 @@ from urllib.parse import urlparse
 from tests.channels.chats import ChatPerson, texts_in, urls_in
 from tests.channels.graph_server import GraphServer
 from tests.payments.flows import answer_payment, land, ready_to_receive, total_available
-from tests.support.linking import NewUser, answer_at_bank, finish_at_platform, link_bank
+from tests.support.linking import (
+    NewUser,
+    answer_at_bank,
+    assistant_chat,
+    finish_at_platform,
+    link_bank,
+)
 from tests.support.stack import Stack
 
 
@@ -25,6 +31,10 @@ def test_a_balance_question_is_answered_on_both_channels_audited_and_maskable(
         person.say("what's my balance?")
         answer = texts_in([call.body for call in person.wait_for_text(pounds, seen)])
         assert "Northbank" in answer
+    chat = assistant_chat(user)  # each link is announced on chatbank itself, too
+    notices = [m["text"] for m in user.http.get(f"/api/v1/conversations/{chat}/messages").json()[
+        "messages"] if "now talks to chatbank as you" in (m["text"] or "")]
+    assert len(notices) == 2 and f"ending {person.external_id[-4:]}" in notices[-1], notices
     log = [entry["text"] for entry in user.http.get("/api/v1/privacy/access-log").json()[
         "entries"] if entry["action"] == "disclosure_to_channel"]
     assert any("shown in Messenger" in text for text in log), log

@@ -150,3 +150,10 @@ def mask_amounts(text: str) -> str:
 
 def mentions_amount(text: str) -> bool:
     return _AMOUNT.search(text) is not None
+
+
+def describe_chat(channel: Channel, external_id: str) -> str:
+    """How a person recognises the chat: WhatsApp numbers end visible, Messenger ids are opaque."""
+    if channel is Channel.WHATSAPP:
+        return f"WhatsApp chat with the number ending {external_id[-4:]}"
+    return "Messenger chat"

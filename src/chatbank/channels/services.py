@@ -26,6 +26,7 @@ from chatbank.channels.model import (
     Link,
     Outgoing,
     Reply,
+    describe_chat,
 )
 from chatbank.channels.outbox import ChannelOutbox
 from chatbank.channels.ports import AssistantChat
@@ -58,6 +59,11 @@ class ChannelIdentity:
 
 def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
+
+
+def invalid_link_token() -> ChannelError:
+    return ChannelError("link_token_invalid", "This link has expired or was used already; "
+                        "send any message in the chat to get a new one.")
 
 
 class ChannelService:
@@ -183,16 +189,26 @@ class ChannelService:
             repo = SqlChannels(conn)
             found = await repo.use_link_token(token_hash(token[:200]), now)
             if found is None:
-                raise ChannelError("link_token_invalid", "This link has expired or was used "
-                                   "already; send any message in the chat to get a new one.")
+                raise invalid_link_token()
             channel, external_id = found
             await repo.link_identity(channel, external_id, user_id, now)
         name = await self.chat.display_name(user_id) or "you"
+        await self.chat.tell(user_id, f"Your {describe_chat(channel, external_id)} now talks "
+                             "to chatbank as you. Not you? Unlink it in the privacy centre.")
         await self.outbox.queue(f"linked:{channel.value}:{external_id}:{now.isoformat()}",
                                 channel, external_id, Outgoing(Reply(
                                     f"Linked to chatbank as {name}. Ask me things like “what's "
                                     "my balance?”.")))
         return channel
+
+    async def describe_link_token(self, token: str) -> str:
+        """Which chat a link token would link, in words (`link_token_invalid` if unusable)."""
+        async with self.engine.connect() as conn:
+            found = await SqlChannels(conn).peek_link_token(token_hash(token[:200]),
+                                                            self.clock.now())
+        if found is None:
+            raise invalid_link_token()
+        return describe_chat(*found)
 
     async def identities_of(self, user_id: str) -> list[ChannelIdentity]:
         async with self.engine.connect() as conn:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from chatbank.channels.model import ChannelError
 from chatbank.messenger.model import User
+from chatbank.messenger.notices import BotNotices
 from chatbank.messenger.services.conversations import Conversations
 from chatbank.messenger.services.messages import Messages
 from chatbank.messenger.unit_of_work import MessengerStore
@@ -14,6 +15,7 @@ class MessengerAssistantChat:
                  bot: User) -> None:
         self.store, self.conversations, self.messages, self.bot = (
             store, conversations, messages, bot)
+        self.notices = BotNotices(bot, conversations, messages)
 
     async def post_as(self, user_id: str, client_id: str, text: str) -> None:
         async with self.store.transaction() as tx:
@@ -33,3 +35,6 @@ class MessengerAssistantChat:
         async with self.store.transaction() as tx:
             user = await tx.people.user_by_id(user_id)
         return user.display_name if user else None
+
+    async def tell(self, user_id: str, text: str) -> None:
+        await self.notices.tell(user_id, text)

@@ -108,6 +108,14 @@ class SqlChannels:
             token_hash=token_hash, channel=channel.value, external_id=external_id,
             expires_at=expires_at, used_at=None))
 
+    async def peek_link_token(self, token_hash: str, now: datetime
+                              ) -> tuple[Channel, str] | None:
+        """The identity an unused, unexpired token is for (without using it)."""
+        row = (await self.conn.execute(select(tokens.c.channel, tokens.c.external_id).where(and_(
+            tokens.c.token_hash == token_hash, tokens.c.used_at.is_(None),
+            tokens.c.expires_at > now)))).first()
+        return (Channel(row.channel), row.external_id) if row else None
+
     async def use_link_token(self, token_hash: str, now: datetime) -> tuple[Channel, str] | None:
         """The identity the token was made for, once, before it expires."""
         result = await self.conn.execute(update(tokens).where(and_(

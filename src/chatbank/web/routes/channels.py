@@ -56,11 +56,18 @@ def _page(title: str, inner: str, status: int = 200) -> HTMLResponse:
 
 
 @router.get("/channels/link", include_in_schema=False)
-async def link_page(token: str = Query("", max_length=200)) -> HTMLResponse:
+async def link_page(platform: PlatformDep,
+                    token: str = Query("", max_length=200)) -> HTMLResponse:
     """chatbank's own login page for linking a Messenger or WhatsApp chat."""
+    try:
+        chat = await channels_of(platform).describe_link_token(token)
+    except ChatbankError as failure:
+        return _page("Link expired", f"<p>{escape(failure.message)}</p>", status_for(failure))
     return _page("Link your chat to chatbank", (
-        "<p>Log in to chatbank to answer you in that chat. Bank linking and payments will "
-        "always open your bank's own pages in the browser.</p>"
+        f"<p>This links your <strong>{escape(chat)}</strong> to your chatbank account: "
+        "chatbank will answer you there as you. Only link a chat that is yours.</p>"
+        "<p>Bank linking and payments always open your bank's own pages in the "
+        "browser.</p>"
         "<form method=post action='/channels/link'>"
         f"<input type=hidden name=token value='{escape(token, quote=True)}'>"
         "<p><label>Handle <input name=handle autocomplete=username required></label></p>"
@@ -77,10 +84,15 @@ async def link_with_login(request: Request, platform: PlatformDep) -> HTMLRespon
     try:
         session = await platform.accounts.log_in(form.get("handle", ""),
                                                  form.get("password", ""), client_ip(request))
+    except ChatbankError as failure:
+        return _page("Not linked", f"<p>{escape(failure.message)}</p>", status_for(failure))
+    try:  # the page needs no session of its own: it ends whatever happens
         channel = await channels_of(platform).do_link_identity(form.get("token", ""),
                                                                session.user.id)
     except ChatbankError as failure:
         return _page("Not linked", f"<p>{escape(failure.message)}</p>", status_for(failure))
+    finally:
+        await platform.accounts.log_out(await platform.accounts.authenticate(session.token))
     return _page("Linked", f"<p>Your {escape(channel.value.title())} chat now talks to "
                  "chatbank as you. You can close this page and go back to the chat.</p>")
 
