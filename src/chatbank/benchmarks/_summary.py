@@ -61,9 +61,9 @@ def assistant_rows(report: dict[str, Any]) -> Iterator[Row]:
         return
     bank, ratios = report["bank"], report["ratios"]
     for name, row in report["turns"].items():
-        baseline = {"balance": "bank_balances"}.get(name, "bank_transactions")
-        yield (f"{name.replace('_', ' ')} turn p50 / p99 (ms) (bank: GET "
-               f"{bank[baseline]['path'].rsplit('/', 1)[-1]})",
+        baseline = report["baseline_for"][name]
+        yield (f"{name.replace('_', ' ')} turn p50 / p99 (ms) (bank: "
+               f"{baseline.removeprefix('bank_').replace('_', ' ')})",
                _p50_p99(row), _p50_p99(bank[baseline]),
                fmt_ratio(ratios[f"{name}_turn_vs_{baseline}_p50"]))
         yield (f"{name.replace('_', ' ')}: stack CPU ms per turn (bank: per GET)",

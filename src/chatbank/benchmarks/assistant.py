@@ -6,8 +6,9 @@ transaction search, a spending summary — asked by a user with one linked bank;
 question again by users with two and three linked banks (Northbank, Eastbank, Westbank).
 
 Baseline, same run: the bare AISP round trip to the bank for the same data — `GET
-/accounts/{id}/balances` and `/accounts/{id}/transactions` at Northbank, for the same customer,
-with a token of the bank's sandbox grant — from the same process with the same HTTP client.
+/accounts/{id}/balances`, and `/accounts/{id}/transactions` for the window the skill asks for
+(every page), at Northbank, for the same customer, with a token of the bank's sandbox grant —
+from the same process with the same HTTP client.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from __future__ import annotations
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import asdict, dataclass
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import httpx
@@ -34,8 +36,8 @@ QUESTIONS = {
     "transaction_search": "show my Tesco transactions",
     "spending": "how much did I spend on groceries last month?",
 }
-BASELINE_FOR = {"balance": "bank_balances", "transaction_search": "bank_transactions",
-                "spending": "bank_transactions"}
+BASELINE_FOR = {"balance": "bank_balances", "transaction_search": "bank_transactions_30_days",
+                "spending": "bank_transactions_last_month"}
 ENCODER_MISSING = (f"skipped: no NLU encoder in {DEFAULT_ENCODER_DIR}; "
                    "run `chatbank nlu fetch-encoder` (part of `make run`'s setup) first")
 
@@ -75,23 +77,48 @@ async def _ask(stack: DemoStack, chat: AssistantChat, question: str, turns: int,
     return {**result, "question": question, "reply_titles": sorted(titles)}
 
 
+def _windows(today: date) -> dict[str, dict[str, str]]:
+    """The transaction windows the skills ask the bank for: the last 30 days (a search without
+    a period) and last month (the spending question)."""
+    last_month_end = today.replace(day=1) - timedelta(days=1)
+    windows = {"bank_transactions_30_days": (today - timedelta(days=29), today),
+               "bank_transactions_last_month": (last_month_end.replace(day=1), last_month_end)}
+    return {name: {"fromBookingDateTime": f"{start.isoformat()}T00:00:00Z",
+                   "toBookingDateTime": f"{end.isoformat()}T23:59:59Z"}
+            for name, (start, end) in windows.items()}
+
+
+async def _get_all_pages(http: httpx.AsyncClient, path: str, params: dict[str, str]) -> None:
+    response = await http.get(path, params=params)
+    while True:
+        response.raise_for_status()
+        next_url = (response.json().get("Links") or {}).get("Next")
+        if not next_url:
+            return
+        response = await http.get(next_url)
+
+
 async def _bank_round_trips(stack: DemoStack, turns: int, bars: Bars) -> dict[str, Any]:
+    """The same reads the skills make, straight to the bank (every page of the window)."""
     grant = await aisp_grant(stack, "northbank", "alice")
     account = grant.account_ids[0]
-    headers = {"Authorization": f"Bearer {grant.access_token}"}
+    reads: dict[str, tuple[str, dict[str, str]]] = {
+        "bank_balances": (f"/accounts/{account}/balances", {})}
+    reads |= {name: (f"/accounts/{account}/transactions", params)
+              for name, params in _windows(datetime.now(UTC).date()).items()}
     results = {}
-    async with httpx.AsyncClient(base_url=grant.bank_url + AISP, headers=headers,
-                                 timeout=TIMEOUT_S) as http:
-        for name, path in (("bank_balances", f"/accounts/{account}/balances"),
-                           ("bank_transactions", f"/accounts/{account}/transactions")):
-            advance = bars.task(f"assistant baseline: GET {path.split('/')[-1]}", turns)
+    async with httpx.AsyncClient(base_url=grant.bank_url + AISP, timeout=TIMEOUT_S, headers={
+            "Authorization": f"Bearer {grant.access_token}"}) as http:
+        for name, (path, params) in reads.items():
+            advance = bars.task(f"assistant baseline: {name.replace('_', ' ')}", turns)
 
-            async def once(path: str = path) -> float:
+            async def once(path: str = path, params: dict[str, str] = params) -> float:
                 started = time.perf_counter()
-                (await http.get(path)).raise_for_status()
+                await _get_all_pages(http, path, params)
                 return time.perf_counter() - started
 
-            results[name] = {**await _timed(stack, turns, advance, once), "path": path}
+            results[name] = {**await _timed(stack, turns, advance, once), "path": path,
+                             "params": params}
     return results
 
 
@@ -123,6 +150,7 @@ async def measure(stack: DemoStack, config: AssistantConfig, bars: Bars) -> dict
     bank = await _bank_round_trips(stack, config.turns, bars)
     one = by_banks[str(min(chats))]["p50_ms"]
     return {"benchmark": "assistant", "config": asdict(config), "turns": turns,
+            "baseline_for": BASELINE_FOR,
             "balance_by_linked_banks": by_banks, "bank": bank,
             "ratios": {
                 **{f"{name}_turn_vs_{BASELINE_FOR[name]}_p50": ratio(

@@ -1,12 +1,12 @@
 """One server of the benchmark stack in its own process: the platform, a demo bank or the scheme.
 
-    python -m chatbank.benchmarks.stack_server PART FIRST_PORT DATA_DIR
+    python -m chatbank.benchmarks.stack_server PART DATA_DIR
 
-The parts are those of `chatbank demo` on the same ports (platform on FIRST_PORT, the banks on
-the next ones, the scheme after them), but each in its own process, as they would be deployed:
-a bank's password hashing or a slow query then cannot stall the platform's event loop.
-`prepare_stack` (run once, before any part starts) migrates and seeds every database, registers
-the platform at each bank and writes the bank directory the platform part reads.
+The parts are those of `chatbank demo` on the same ports (platform first, then the banks, then
+the scheme), but each in its own process, as they would be deployed: a bank's password hashing
+or a slow query then cannot stall the platform's event loop. `prepare_stack` (run once, before
+any part starts) migrates and seeds every database, registers the platform at each bank and
+writes every part's settings to `bench-stack.json`; a part imports only what it serves.
 """
 
 from __future__ import annotations
@@ -15,60 +15,82 @@ import asyncio
 import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import uvicorn
-from fastapi import FastAPI
 
-from chatbank.bank.settings import BankSettings
-from chatbank.cli.demo_banks import DEMO_BANKS, bank_app, bank_settings, prepare_bank
-from chatbank.cli.demo_scheme import join_scheme
-from chatbank.config import Settings
-from chatbank.db.migrate import upgrade_to_head
-from chatbank.scheme.app import create_scheme_app
-from chatbank.scheme.settings import SchemeSettings
-from chatbank.web.app import WEBSOCKET_SERVER_OPTIONS, create_app
+if TYPE_CHECKING:
+    from chatbank.config import Settings
 
-PARTS = ("platform", *(bank.name.lower() for bank in DEMO_BANKS), "scheme")
-DIRECTORY_FILE = "bench-bank-directory.json"
+STACK_FILE = "bench-stack.json"
+BANK_OVERRIDES = {"login_attempts_per_window": 1_000_000}  # every payment signs in at the bank
 
 
-def _configs(port: int, data_dir: Path) -> tuple[list[BankSettings], SchemeSettings]:
-    banks = [bank_settings(bank, port + 1 + i, data_dir) for i, bank in enumerate(DEMO_BANKS)]
-    return join_scheme(DEMO_BANKS, banks, data_dir, port + 1 + len(DEMO_BANKS))
+def part_names() -> tuple[str, ...]:
+    from chatbank.cli.demo_banks import DEMO_BANKS
+
+    return ("platform", *(bank.name.lower() for bank in DEMO_BANKS), "scheme")
 
 
-def _platform_settings(port: int, data_dir: Path, banks: str | None = None) -> Settings:
-    return Settings(data_dir=data_dir, public_url=f"http://127.0.0.1:{port}", banks=banks)
+def platform_settings(values: dict[str, str]) -> Settings:
+    """The platform's settings: these values, the rest from `CHATBANK_*` (the mode, limits)."""
+    from chatbank.config import Settings
+
+    return Settings(data_dir=Path(values["data_dir"]), public_url=values["public_url"],
+                    banks=values["banks"])
 
 
 async def prepare_stack(port: int, data_dir: Path) -> None:
-    """Everything `chatbank demo` does before serving, without the demo users."""
-    configs, _scheme = _configs(port, data_dir)
+    """Everything `chatbank demo` does before serving (without the demo users)."""
+    from chatbank.cli.demo_banks import DEMO_BANKS, bank_settings, prepare_bank
+    from chatbank.cli.demo_scheme import join_scheme
+    from chatbank.db.migrate import upgrade_to_head
+
+    configs, scheme = join_scheme(
+        DEMO_BANKS, [bank_settings(bank, port + 1 + i, data_dir)
+                     for i, bank in enumerate(DEMO_BANKS)], data_dir, port + 1 + len(DEMO_BANKS))
     callback = f"http://127.0.0.1:{port}/connect/callback"
     entries = [await prepare_bank(bank, config, callback)
                for bank, config in zip(DEMO_BANKS, configs, strict=True)]
-    settings = _platform_settings(port, data_dir)
-    await asyncio.to_thread(upgrade_to_head, settings.resolved_database_url)
-    await asyncio.to_thread((data_dir / DIRECTORY_FILE).write_text, json.dumps(entries))
+    platform = {"data_dir": str(data_dir), "public_url": f"http://127.0.0.1:{port}",
+                "banks": json.dumps(entries)}
+    await asyncio.to_thread(upgrade_to_head, platform_settings(platform).resolved_database_url)
+    stack = {"platform": platform, "scheme": scheme.model_dump(mode="json"),
+             **{config.slug: config.model_dump(mode="json") | BANK_OVERRIDES
+                for config in configs}}
+    await asyncio.to_thread((data_dir / STACK_FILE).write_text, json.dumps(stack))
 
 
-def part_app(part: str, port: int, data_dir: Path) -> tuple[FastAPI, int]:
-    """The ASGI app of one part, and the port it listens on."""
-    configs, scheme = _configs(port, data_dir)
+def part_server(part: str, settings: dict[str, Any]) -> uvicorn.Server:
+    """The server of one part on its port (imports only what that part needs)."""
+    options: dict[str, Any] = {}
     if part == "platform":
-        banks = (data_dir / DIRECTORY_FILE).read_text()
-        return create_app(_platform_settings(port, data_dir, banks)), port
-    if part == "scheme":
-        return create_scheme_app(scheme), scheme.port
-    index = PARTS.index(part) - 1
-    return bank_app(configs[index]), configs[index].port
+        from chatbank.web.app import WEBSOCKET_SERVER_OPTIONS, create_app
+
+        platform = platform_settings(settings)
+        app: Any = create_app(platform)
+        port = int(platform.public_url.rsplit(":", 1)[1])
+        options = dict(WEBSOCKET_SERVER_OPTIONS)
+    elif part == "scheme":
+        from chatbank.scheme.app import create_scheme_app
+        from chatbank.scheme.settings import SchemeSettings
+
+        scheme = SchemeSettings.model_validate(settings)
+        app, port = create_scheme_app(scheme), scheme.port
+    else:
+        from chatbank.bank.app import create_bank_app
+        from chatbank.bank.settings import BankSettings
+
+        bank = BankSettings.model_validate(settings)
+        app, port = create_bank_app(bank), bank.port
+    return uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning",
+                                         **options))
 
 
 def main(argv: list[str]) -> None:
-    part, port, data_dir = argv[0], int(argv[1]), Path(argv[2])
-    app, listen = part_app(part, port, data_dir)
-    uvicorn.run(app, host="127.0.0.1", port=listen, log_level="warning",
-                **WEBSOCKET_SERVER_OPTIONS)
+    part, data_dir = argv[0], Path(argv[1])
+    settings = json.loads((data_dir / STACK_FILE).read_text())[part]
+    part_server(part, settings).run()
 
 
 if __name__ == "__main__":
