@@ -78,3 +78,13 @@ def test_a_masked_receipt_is_text_without_the_amount() -> None:
     assert shown.receipt is None and shown.reply is not None
     assert shown.reply.text.startswith("Payment completed: £•••.•• to Bob Brown.")
     assert "1,234.56" not in str(messenger_messages(shown))
+
+
+def test_masking_covers_button_labels_but_keeps_what_a_tap_sends_back() -> None:
+    reply = Reply("Approve £5.25 to Bob?", (Choice("Pay £5.25", "yes"),),
+                  (Link("Approve £5.25 at Northbank", "https://bank.example/a"),))
+    shown = masked(Outgoing(reply)).reply
+    assert shown is not None
+    assert (shown.text, shown.choices[0], shown.links[0].label) == (
+        "Approve £•••.•• to Bob?", Choice("Pay £•••.••", "yes"), "Approve £•••.•• at Northbank")
+

@@ -20,6 +20,8 @@ from chatbank.channels.adapters.sql_channels import OutboxItem, SqlChannels
 from chatbank.channels.formatting import messenger_messages, receipt_text, whatsapp_messages
 from chatbank.channels.model import (
     Channel,
+    Choice,
+    Link,
     Outgoing,
     Reply,
     SendFailure,
@@ -43,7 +45,9 @@ def masked(outgoing: Outgoing) -> Outgoing:
     if outgoing.reply is None:
         return outgoing
     reply = outgoing.reply
-    return Outgoing(Reply(mask_amounts(reply.text), reply.choices, reply.links, reply.financial),
+    choices = tuple(Choice(mask_amounts(c.label), c.reply) for c in reply.choices)
+    links = tuple(Link(mask_amounts(link.label), link.url) for link in reply.links)
+    return Outgoing(Reply(mask_amounts(reply.text), choices, links, reply.financial),
                     tags=outgoing.tags)
 
 
