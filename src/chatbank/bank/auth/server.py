@@ -206,16 +206,34 @@ class AuthorisationServer:
             return await self._issue_pair(conn, client_id, scope, consent_id, customer_id, None)
 
     async def refresh(self, client: Client, refresh_token: str) -> IssuedTokens:
-        """Rotate a refresh token: the old one stops working, a new pair is issued."""
+        """Rotate a refresh token: the old one stops working, a new pair is issued.
+
+        A rotated refresh token presented again has leaked (RFC 9700 4.14.2): the bank cannot
+        tell the thief from the client, so every token of that consent for the client dies.
+        """
         async with self.engine.begin() as conn:
             row = await self._live(conn, refresh_token, "refresh")
-            if (row is None or row["client_id"] != client.client_id
-                    or not await self.consent_is_live(str(row["consent_id"]))):
-                raise InvalidInput("invalid_grant", "The refresh token is not valid.")
+            if (row is not None and row["client_id"] == client.client_id
+                    and await self.consent_is_live(str(row["consent_id"]))):
+                await conn.execute(update(tokens).where(
+                    tokens.c.token_hash == row["token_hash"]).values(revoked_at=utc_now()))
+                return await self._issue_pair(conn, client.client_id, row["scope"],
+                                              row["consent_id"], row["customer_id"],
+                                              row["code_hash"])
+            if row is None:
+                await self._revoke_family_of_replayed(conn, refresh_token, client.client_id)
+        raise InvalidInput("invalid_grant", "The refresh token is not valid.")
+
+    async def _revoke_family_of_replayed(self, conn: AsyncConnection, refresh_token: str,
+                                         client_id: str) -> None:
+        used = (await conn.execute(select(tokens).where(
+            tokens.c.token_hash == sha256_hex(refresh_token), tokens.c.kind == "refresh",
+            tokens.c.client_id == client_id, tokens.c.revoked_at.is_not(None))
+        )).mappings().first()
+        if used is not None and used["consent_id"] is not None:
             await conn.execute(update(tokens).where(
-                tokens.c.token_hash == row["token_hash"]).values(revoked_at=utc_now()))
-            return await self._issue_pair(conn, client.client_id, row["scope"],
-                                          row["consent_id"], row["customer_id"], row["code_hash"])
+                tokens.c.client_id == client_id, tokens.c.consent_id == used["consent_id"],
+                tokens.c.revoked_at.is_(None)).values(revoked_at=utc_now()))
 
     async def client_credentials(self, client: Client, scope: str) -> IssuedTokens:
         """A client-only token for creating and reading consents."""
