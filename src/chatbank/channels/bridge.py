@@ -61,6 +61,8 @@ class AssistantRelay:
     def __init__(self, service: ChannelService, bot_id: str) -> None:
         self.service, self.bot_id = service, bot_id
         self._tasks: set[asyncio.Task[None]] = set()
+        # Answers of one turn are queued in the order they were posted (locks are FIFO).
+        self._locks: dict[str, asyncio.Lock] = {}
 
     def message_posted(self, message: Message, recipients: list[str]) -> None:
         if message.sender_id != self.bot_id or not message.client_id.startswith("re:"):
@@ -74,6 +76,11 @@ class AssistantRelay:
             await asyncio.gather(*list(self._tasks), return_exceptions=True)
 
     async def _relay(self, message: Message) -> None:
+        lock = self._locks.setdefault(message.conversation_id, asyncio.Lock())
+        async with lock:
+            await self._relay_in_order(message)
+
+    async def _relay_in_order(self, message: Message) -> None:
         answered = message.client_id.split(":")[1]
         origin = await self.service.chat.client_id_of(answered)
         if origin is None or not origin.startswith(CLIENT_ID_PREFIX):
