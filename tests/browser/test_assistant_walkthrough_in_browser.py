@@ -10,9 +10,9 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from tests.browser.actors import open_app_page
+from tests.browser.bank_pages import approve_payment_at_bank
 from tests.browser.conftest import Pages, screenshot
 from tests.browser.test_bank_link_in_browser import ask_assistant, latest_reply, link_northbank
-from tests.contract.tpp import SANDBOX_PASSWORD
 from tests.payments.flows import bank_records, ready_to_receive
 from tests.support.api import PASSWORD, unique_handle
 from tests.support.linking import PlatformUser
@@ -31,21 +31,6 @@ def sign_up_with_contact(page: Page, base_url: str, contact_handle: str) -> None
                               headers={"X-CSRF-Token": made.json()["csrf_token"]})
     assert added.status == 201, added.text()
     open_app_page(page, base_url)
-
-
-def approve_at_bank(bank_tab: Page, bank_url: str) -> None:
-    """Sign in at Northbank as alice, pass SCA with the sandbox code, approve the payment."""
-    bank_tab.wait_for_url(re.compile(re.escape(bank_url)))
-    bank_tab.fill("input[name=login]", "alice")
-    bank_tab.fill("input[name=password]", SANDBOX_PASSWORD)
-    bank_tab.click("button[type=submit]")
-    code = bank_tab.text_content("#sandbox-code") or ""
-    bank_tab.fill("input[name=code]", code.strip())
-    bank_tab.click("button[type=submit]")
-    expect(bank_tab.locator("body")).to_contain_text("5.00")
-    expect(bank_tab.locator("body")).to_contain_text("Bob Brown")
-    screenshot(bank_tab, "walkthrough-5-bank-approval")
-    bank_tab.click("button[value=approve]")
 
 
 def test_link_ask_search_and_send_money_through_the_assistant(
@@ -82,7 +67,8 @@ def test_link_ask_search_and_send_money_through_the_assistant(
         with page.context.expect_page() as opened:
             approve.click()  # the bank opens in a new tab
         bank_tab = opened.value
-        approve_at_bank(bank_tab, bank_stack.banks["northbank"].url)
+        approve_payment_at_bank(bank_tab, bank_stack.banks["northbank"].url, "alice",
+                                ("5.00", "Bob Brown"), "walkthrough-5-bank-approval")
 
         # Back from the bank, the tab shows the chat with Bob and its payment card.
         bank_tab.wait_for_url(re.compile(re.escape(bank_stack.platform_url) + "/#/c/"))

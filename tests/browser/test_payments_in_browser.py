@@ -14,8 +14,8 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from tests.browser.actors import open_app_page, sign_up_in_context
+from tests.browser.bank_pages import approve_payment_at_bank
 from tests.browser.conftest import Pages, screenshot
-from tests.contract.tpp import SANDBOX_PASSWORD
 from tests.payments.flows import bank_records, direct_chat
 from tests.payments.interbank import interbank_stack, receive_at_eastbank
 from tests.scheme.clearing import Clearing
@@ -44,19 +44,6 @@ def signed_in_page(pages: Pages, user: PlatformUser, base_url: str, route: str) 
                               for name, value in user.http.cookies.items()])
     open_app_page(page, base_url, route)
     return page
-
-
-def pay_at_northbank(page: Page, bank_url: str) -> None:
-    page.wait_for_url(re.compile(re.escape(bank_url)))
-    page.fill("input[name=login]", "alice")
-    page.fill("input[name=password]", SANDBOX_PASSWORD)
-    page.click("button[type=submit]")
-    code = page.text_content("#sandbox-code") or ""
-    page.fill("input[name=code]", code.strip())
-    page.click("button[type=submit]")
-    expect(page.locator("body")).to_contain_text("18.40")
-    screenshot(page, "p2p-2-bank-approval")
-    page.click("button[value=approve]")
 
 
 def test_a_request_paid_from_another_bank_moves_live_to_completed_on_both_screens(
@@ -89,7 +76,8 @@ def test_a_request_paid_from_another_bank_moves_live_to_completed_on_both_screen
         expect(ben.locator("#choose-bank")).to_be_visible()
         screenshot(ben, "p2p-2-choose-bank")
         ben.locator('#choose-bank [data-bank-id="northbank"]').click()
-        pay_at_northbank(ben, stack.banks["northbank"].url)
+        approve_payment_at_bank(ben, stack.banks["northbank"].url, "alice", ("18.40",),
+                                "p2p-2-bank-approval")
         ben.wait_for_url(re.compile(re.escape(stack.platform_url) + "/#/"))
         ben_card = ben.locator(CARD)
         for card in (ben_card, ann_card):

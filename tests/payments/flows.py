@@ -36,6 +36,15 @@ def direct_chat(a: PlatformUser, b: PlatformUser) -> str:
     return str(opened.json()["conversation"]["id"])
 
 
+def ask_for_money(requester: PlatformUser, chat: str, payer: PlatformUser, amount: str,
+                  note: str) -> dict[str, Any]:
+    """`requester` asks `payer` for `amount` in `chat`; returns the request."""
+    asked = requester.post("/api/v1/payments/requests", {
+        "conversation_id": chat, "payer_id": payer.user["id"], "amount": amount, "note": note})
+    assert asked.status_code == 201, asked.text
+    return dict(asked.json()["payment"])
+
+
 def authorise_at_bank(stack: Stack, user: PlatformUser, payment_id: str, login: str,
                       decision: str = "approve") -> dict[str, str]:
     """Ask the platform for the bank URL, then sign in, pass SCA and answer at the bank."""

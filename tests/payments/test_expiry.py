@@ -12,6 +12,7 @@ from chatbank.config import Settings
 from chatbank.payments.sweeper import AUTHORISATION_LAPSED, REQUEST_EXPIRED
 from tests.payments.flows import (
     answer_payment,
+    ask_for_money,
     card_of,
     direct_chat,
     land,
@@ -52,11 +53,7 @@ def test_a_request_expires_after_seven_days_and_can_no_longer_be_paid(
     alice, bob = new_user("Alice Adams"), new_user("Bob Brown")
     ready_to_receive(stack, bob, "bob")
     chat = direct_chat(bob, alice)
-    asked = bob.post("/api/v1/payments/requests", {"conversation_id": chat,
-                                                   "payer_id": alice.user["id"],
-                                                   "amount": "5.00", "note": "tickets"})
-    assert asked.status_code == 201, asked.text
-    request_id = asked.json()["payment"]["id"]
+    request_id = ask_for_money(bob, chat, alice, "5.00", "tickets")["id"]
 
     sweep_later(stack.settings, timedelta(days=7) - timedelta(minutes=5))
     assert card_of(alice, chat, request_id)["status"] == "draft"

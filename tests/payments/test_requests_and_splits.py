@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from tests.payments.flows import (
+    ask_for_money,
     authorise_at_bank,
     card_of,
     direct_chat,
@@ -19,11 +20,7 @@ def test_a_request_is_paid_by_the_payer_at_their_bank(stack: Stack, new_user: Ne
     alice, bob = new_user("Alice Adams"), new_user("Bob Brown")
     ready_to_receive(stack, bob, "bob")
     chat = direct_chat(bob, alice)
-    asked = bob.post("/api/v1/payments/requests", {"conversation_id": chat,
-                                                   "payer_id": alice.user["id"],
-                                                   "amount": "7.50", "note": "cinema"})
-    assert asked.status_code == 201, asked.text
-    request = asked.json()["payment"]
+    request = ask_for_money(bob, chat, alice, "7.50", "cinema")
     assert request["kind"] == "request" and request["expires_at"] is not None
     assert bob.post(f"/api/v1/payments/{request['id']}/authorise", {}).json()["error"][
         "code"] == "not_payer"
