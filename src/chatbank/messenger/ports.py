@@ -10,9 +10,13 @@ if TYPE_CHECKING:
 
 
 class EventPublisher(Protocol):
-    """Delivers a real-time event to the sockets of `recipients`, on every instance."""
+    """Delivers a real-time event to the sockets of `recipients`, on every instance.
 
-    async def publish(self, recipients: list[str], event: dict[str, Any]) -> None: ...
+    `text` is `event` already encoded as compact JSON, when the caller has it.
+    """
+
+    async def publish(self, recipients: list[str], event: dict[str, Any],
+                      text: str | None = None) -> None: ...
 
 
 class MessageWriter(Protocol):

@@ -8,26 +8,42 @@ from __future__ import annotations
 
 import asyncio
 import json
+from collections import deque
 from typing import Any
 
 QUEUE_LIMIT = 5000
 
 
 class Connection:
-    """One live socket's outbound queue and per-conversation delivery cursors."""
+    """One live socket's outbound queue and per-conversation delivery cursors.
+
+    A deque and one waiter future rather than `asyncio.Queue`: every frame to every socket
+    passes through here, and the queue's bookkeeping was a measurable share of a message.
+    """
 
     def __init__(self, user_id: str) -> None:
         self.user_id = user_id
-        self.queue: asyncio.Queue[tuple[dict[str, Any], str]] = asyncio.Queue(QUEUE_LIMIT)
+        self.pending: deque[tuple[dict[str, Any], str]] = deque()
         self.cursors: dict[str, int] = {}
         self.overflowed = False
+        self._waiter: asyncio.Future[None] | None = None
 
     def offer(self, item: tuple[dict[str, Any], str]) -> None:
-        try:
-            self.queue.put_nowait(item)
-        except asyncio.QueueFull:
+        if len(self.pending) >= QUEUE_LIMIT:
             # A client too slow to keep up is disconnected; it resumes from its cursors.
             self.overflowed = True
+            return
+        self.pending.append(item)
+        waiter, self._waiter = self._waiter, None
+        if waiter is not None and not waiter.done():
+            waiter.set_result(None)
+
+    async def get(self) -> tuple[dict[str, Any], str]:
+        """The next outbound item, in offer order."""
+        while not self.pending:
+            self._waiter = asyncio.get_running_loop().create_future()
+            await self._waiter
+        return self.pending.popleft()
 
 
 class Hub:
@@ -69,5 +85,7 @@ class LocalPublisher:
     def __init__(self, hub: Hub) -> None:
         self.hub = hub
 
-    async def publish(self, recipients: list[str], event: dict[str, Any]) -> None:
-        self.hub.deliver(recipients, event, json.dumps(event, separators=(",", ":")))
+    async def publish(self, recipients: list[str], event: dict[str, Any],
+                      text: str | None = None) -> None:
+        self.hub.deliver(recipients, event,
+                         json.dumps(event, separators=(",", ":")) if text is None else text)

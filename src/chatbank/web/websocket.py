@@ -19,7 +19,7 @@ from chatbank.bootstrap import Platform
 from chatbank.core.errors import ChatbankError, NotFound
 from chatbank.messenger.realtime import Connection
 from chatbank.messenger.services.accounts import AuthContext
-from chatbank.messenger.services.events import event_to_wire, message_to_wire
+from chatbank.messenger.services.events import event_to_wire
 from chatbank.web.deps import SESSION_COOKIE, bearer_token
 
 MAX_FRAME_CHARS = 32 * 1024
@@ -65,8 +65,12 @@ async def realtime_socket(ws: WebSocket) -> None:
             await writer
 
 
+def _compact(value: Any) -> str:
+    return json.dumps(value, separators=(",", ":"))
+
+
 def _reply(connection: Connection, frame: dict[str, Any]) -> None:
-    connection.offer((frame, json.dumps(frame, separators=(",", ":"))))
+    connection.offer((frame, _compact(frame)))
 
 
 def _error(connection: Connection, code: str, message: str, ref: Any = None) -> None:
@@ -82,7 +86,7 @@ async def _read_loop(ws: WebSocket, connection: Connection, auth: AuthContext,
             continue
         try:
             frame = json.loads(raw)
-        except ValueError:
+        except (ValueError, RecursionError):  # RecursionError: nested too deep to parse
             _error(connection, "malformed_json", "The frame is not valid JSON.")
             continue
         if not isinstance(frame, dict):
@@ -121,11 +125,13 @@ async def _dispatch(frame: dict[str, Any], connection: Connection, auth: AuthCon
             raise ChatbankError("invalid_frame", "'cursors' maps conversation ids to sequences.")
         connection.offer(({"type": "_resume", "cursors": cursors}, ""))
     elif kind == "send":
-        message, _created = await platform.messages.send(
+        outcome = await platform.messages.send_rendered(
             auth, _str(frame, "conversation_id"), _str(frame, "client_id"),
             _str(frame, "text"), None, _str(frame, "reply_to_id", optional=True))
-        _reply(connection, {"type": "ack", "ref": frame.get("ref"),
-                            "message": message_to_wire(message)})
+        ref = frame.get("ref")
+        # The message is already encoded once (it is also the stored event's payload).
+        connection.offer(({"type": "ack", "ref": ref, "message": outcome.wire},
+                          f'{{"type":"ack","ref":{_compact(ref)},"message":{outcome.wire_json}}}'))
     elif kind in ("read", "delivered"):
         await platform.messages.mark(auth, _str(frame, "conversation_id"), _int(frame, "seq"),
                                      read=kind == "read")
@@ -145,9 +151,11 @@ async def _write_loop(ws: WebSocket, connection: Connection, platform: Platform)
     deadline = asyncio.get_running_loop().time() + RESUME_GRACE_S
     while True:
         try:
-            timeout = None if held is None else max(
-                0.0, deadline - asyncio.get_running_loop().time())
-            frame, text = await asyncio.wait_for(connection.queue.get(), timeout)
+            if held is None:
+                frame, text = await connection.get()
+            else:
+                frame, text = await asyncio.wait_for(connection.get(), max(
+                    0.0, deadline - asyncio.get_running_loop().time()))
         except TimeoutError:
             await _release(ws, connection, platform, held or [])
             held = None

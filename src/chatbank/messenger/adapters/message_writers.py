@@ -5,24 +5,26 @@ from __future__ import annotations
 import asyncio
 import logging
 import sqlite3
-from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any
 
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from chatbank.core.clock import Clock
-from chatbank.core.errors import ChatbankError
 from chatbank.db.engine import set_sqlite_pragmas
-from chatbank.messenger.adapters.send_path import PostOutcome, PostRequest, post_in_transaction
+from chatbank.messenger.adapters.send_batch_sqlite import post_batch
+from chatbank.messenger.adapters.send_path import (
+    PostOutcome,
+    PostRequest,
+    Renderer,
+    post_in_transaction,
+)
 from chatbank.messenger.adapters.send_statements_core import CoreSendStatements
 from chatbank.messenger.adapters.send_statements_sqlite import SqliteSendStatements
 
 log = logging.getLogger("chatbank.messenger")
 MAX_BATCH = 256
-Renderer = Callable[[Any], dict[str, Any]]
 
 
 class AsyncEngineWriter:
@@ -54,8 +56,9 @@ class GroupCommitSqliteWriter:
     """Sends queue up; one thread commits each batch in a single SQLite transaction.
 
     SQLite has one writer at a time anyway; batching turns N commits and ~6N thread hops into
-    one commit and one hop. A request that fails validation fails alone (nothing was written
-    for it); an unexpected error rolls the batch back and its requests are retried one by one.
+    one commit and one hop, and `post_batch` shares the batch's reads and inserts. A request that
+    fails validation fails alone (nothing was written for it); an unexpected error rolls the
+    batch back and its requests are retried one by one.
     """
 
     def __init__(self, sync_url: str, clock: Clock, render: Renderer) -> None:
@@ -94,8 +97,10 @@ class GroupCommitSqliteWriter:
     def _commit_batch(self, requests: list[PostRequest]) -> list[PostOutcome | BaseException]:
         try:
             with self.engine.begin() as conn:
-                statements = _raw_statements(conn)
-                return [self._one(statements, r) for r in requests]
+                # One clock reading per batch: its messages share a timestamp.
+                batch = post_batch(_raw_statements(conn).cursor, requests, self.clock.now(),
+                                   self.render)
+            return list(batch)
         except Exception:  # roll back the batch; retry each alone so one bad apple fails alone
             log.warning("event=send_batch_rolled_back size=%d", len(requests))
             results: list[PostOutcome | BaseException] = []
@@ -107,13 +112,6 @@ class GroupCommitSqliteWriter:
                 except Exception as error:  # handed to that request's caller
                     results.append(error)
             return results
-
-    def _one(self, statements: SqliteSendStatements,
-             request: PostRequest) -> PostOutcome | BaseException:
-        try:
-            return post_in_transaction(statements, request, self.clock.now(), self.render)
-        except ChatbankError as refused:
-            return refused
 
     async def close(self) -> None:
         self.thread.shutdown(wait=True)

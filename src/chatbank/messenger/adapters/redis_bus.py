@@ -58,11 +58,13 @@ class RedisPublisher:
         self._ready = asyncio.Event()
         self._retry_in_s = RECONNECT_DELAY_S[0]
 
-    async def publish(self, recipients: list[str], event: dict[str, Any]) -> None:
+    async def publish(self, recipients: list[str], event: dict[str, Any],
+                      text: str | None = None) -> None:
         """Deliver locally now; publish to the other instances (logged, not raised, on failure:
         the caller's transaction is committed and the event log has the event)."""
-        self.hub.deliver(recipients, event, _compact(event))
-        message = _compact([self.origin, recipients, event])
+        text = _compact(event) if text is None else text
+        self.hub.deliver(recipients, event, text)
+        message = f"[{_compact(self.origin)},{_compact(recipients)},{text}]"
         try:
             await _twice(lambda: self.redis.publish(CHANNEL, message))
         except (RedisError, OSError) as error:

@@ -6,10 +6,15 @@ SQLite's own work here), and through `AsyncConnection.run_sync` with prepared SQ
 statements elsewhere (PostgreSQL). Five or six statements per message: members (authorisation
 and recipients in one query), the client-id lookup, the block check for direct chats, the
 sequence bump, and two inserts.
+
+The message's wire form (`message_to_wire`) is rendered and JSON-encoded once, here: the same
+text is stored as the `message.new` event's payload and reused for the live event and the ack.
 """
 
 from __future__ import annotations
 
+import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
@@ -35,10 +40,41 @@ class PostOutcome:
     message: Message
     created: bool
     recipients: list[str]
+    wire: dict[str, Any]  # the message as clients see it (`message.new` payload, ack)
+    wire_json: str  # `wire` as compact JSON, encoded once
 
 
-def _not_member() -> NotFound:
+Renderer = Callable[[Message], dict[str, Any]]
+
+
+def compact_json(value: Any) -> str:
+    return json.dumps(value, separators=(",", ":"))
+
+
+def render_outcome(message: Message, created: bool, recipients: list[str],
+             render: Renderer) -> PostOutcome:
+    wire = render(message)
+    return PostOutcome(message, created, recipients, wire, compact_json(wire))
+
+
+def not_member() -> NotFound:
     return NotFound("conversation_not_found", "No such conversation, or you are not in it.")
+
+
+def client_id_reused() -> Conflict:
+    return Conflict("client_id_reused", "This client_id was already used for a different message.")
+
+
+def blocked_error() -> Forbidden:
+    return Forbidden("blocked", "You cannot message this person.")
+
+
+def reply_target_gone() -> NotFound:
+    return NotFound("reply_target_not_found", "The message you reply to is gone.")
+
+
+def same_content(message: Message, req: PostRequest) -> bool:
+    return message.same_content(req.text, req.card_kind, req.card_payload, req.reply_to_id)
 
 
 class SendStatements(Protocol):
@@ -57,37 +93,40 @@ class SendStatements(Protocol):
 
     def next_seq(self, conversation_id: str, now: datetime) -> int: ...
 
-    def insert(self, message: Message, event_payload: dict[str, Any]) -> None:
-        """Insert the message and its `message.new` event (same sequence number)."""
+    def insert(self, message: Message, payload: dict[str, Any], payload_json: str) -> None:
+        """Insert the message and its `message.new` event (same sequence number).
+
+        `payload_json` is `payload` already encoded, for statements that store JSON text.
+        """
         ...
 
 
 def post_in_transaction(statements: SendStatements, req: PostRequest, now: datetime,
-                        event_payload: Any) -> PostOutcome:
+                        render: Renderer) -> PostOutcome:
     """Store one message (or return the one already sent with this client id).
 
-    `event_payload(message) -> dict` renders the `message.new` event's payload.
+    `render(message) -> dict` gives the `message.new` event's payload (the wire form).
     Raises coded errors before writing anything, so a batch's transaction stays usable.
     """
     rows = statements.members(req.conversation_id)
     recipients = [user_id for _kind, user_id in rows]
     if req.sender_id not in recipients:
-        raise _not_member()
+        raise not_member()
     existing = statements.existing(req.conversation_id, req.sender_id, req.client_id)
     if existing is not None:
-        if not existing.same_content(req.text, req.card_kind, req.card_payload, req.reply_to_id):
-            raise Conflict("client_id_reused",
-                           "This client_id was already used for a different message.")
-        return PostOutcome(existing, False, recipients)
+        if not same_content(existing, req):
+            raise client_id_reused()
+        return render_outcome(existing, False, recipients, render)
     others = [r for r in recipients if r != req.sender_id]
     if rows[0][0] == ConversationKind.DIRECT.value and others and statements.blocked(
             req.sender_id, others[0]):
-        raise Forbidden("blocked", "You cannot message this person.")
+        raise blocked_error()
     if req.reply_to_id is not None and statements.conversation_of(
             req.reply_to_id) != req.conversation_id:
-        raise NotFound("reply_target_not_found", "The message you reply to is gone.")
+        raise reply_target_gone()
     seq = statements.next_seq(req.conversation_id, now)
     message = Message(new_id("msg"), req.conversation_id, seq, req.sender_id, req.client_id,
                       req.text, req.card_kind, req.card_payload, req.reply_to_id, now, None, None)
-    statements.insert(message, event_payload(message))
-    return PostOutcome(message, True, recipients)
+    outcome = render_outcome(message, True, recipients, render)
+    statements.insert(message, outcome.wire, outcome.wire_json)
+    return outcome

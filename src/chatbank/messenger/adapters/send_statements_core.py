@@ -62,11 +62,11 @@ class CoreSendStatements:
     def next_seq(self, conversation_id: str, now: datetime) -> int:
         return int(self.conn.scalar(_NEXT_SEQ, {"now": now, "conv": conversation_id}) or 0)
 
-    def insert(self, message: Message, event_payload: dict[str, Any]) -> None:
+    def insert(self, message: Message, payload: dict[str, Any], payload_json: str) -> None:
         values = {"conv": message.conversation_id, "seq": message.seq,
                   "sender": message.sender_id, "now": message.created_at}
         self.conn.execute(_INSERT_MESSAGE, {
             **values, "id": message.id, "client": message.client_id, "text": message.text,
             "card_kind": message.card_kind, "card_payload": message.card_payload,
             "reply_to": message.reply_to_id})
-        self.conn.execute(_INSERT_EVENT, {**values, "payload": event_payload})
+        self.conn.execute(_INSERT_EVENT, {**values, "payload": payload})

@@ -38,9 +38,27 @@ def _moment(value: str | None) -> datetime | None:
     return datetime.fromisoformat(value).replace(tzinfo=UTC) if value else None
 
 
+def message_from_row(conversation_id: str, sender_id: str, client_id: str,
+                     row: tuple[Any, ...]) -> Message:
+    """A stored message from `(id, seq, text, card_kind, card_payload, reply_to_id, created_at,
+    edited_at, deleted_at)`."""
+    created = _moment(row[6])
+    assert created is not None
+    return Message(row[0], conversation_id, row[1], sender_id, client_id, row[2], row[3],
+                   json.loads(row[4]) if row[4] is not None else None, row[5], created,
+                   _moment(row[7]), _moment(row[8]))
+
+
 class SqliteSendStatements:
     def __init__(self, cursor: sqlite3.Cursor) -> None:
         self.cursor = cursor
+        self._stamped: tuple[datetime, str] | None = None
+
+    def _stamp(self, moment: datetime) -> str:
+        """`sqlite_timestamp`, computed once for a batch that shares one clock reading."""
+        if self._stamped is None or self._stamped[0] is not moment:
+            self._stamped = (moment, sqlite_timestamp(moment))
+        return self._stamped[1]
 
     def members(self, conversation_id: str) -> list[tuple[str, str]]:
         return [(kind, user_id) for kind, user_id in
@@ -48,13 +66,8 @@ class SqliteSendStatements:
 
     def existing(self, conversation_id: str, sender_id: str, client_id: str) -> Message | None:
         row = self.cursor.execute(_EXISTING, (conversation_id, sender_id, client_id)).fetchone()
-        if row is None:
-            return None
-        created = _moment(row[6])
-        assert created is not None
-        return Message(row[0], conversation_id, row[1], sender_id, client_id, row[2], row[3],
-                       json.loads(row[4]) if row[4] is not None else None, row[5], created,
-                       _moment(row[7]), _moment(row[8]))
+        return None if row is None else message_from_row(conversation_id, sender_id, client_id,
+                                                         row)
 
     def blocked(self, user_a: str, user_b: str) -> bool:
         found = self.cursor.execute(_BLOCKED, (user_a, user_b, user_b, user_a)).fetchone()
@@ -66,15 +79,15 @@ class SqliteSendStatements:
         return str(row[0]) if row else None
 
     def next_seq(self, conversation_id: str, now: datetime) -> int:
-        row = self.cursor.execute(_NEXT_SEQ, (sqlite_timestamp(now), conversation_id)).fetchone()
+        row = self.cursor.execute(_NEXT_SEQ, (self._stamp(now), conversation_id)).fetchone()
         return int(row[0])
 
-    def insert(self, message: Message, event_payload: dict[str, Any]) -> None:
-        stamp = sqlite_timestamp(message.created_at)
-        payload = json.dumps(message.card_payload) if message.card_payload is not None else None
+    def insert(self, message: Message, payload: dict[str, Any], payload_json: str) -> None:
+        stamp = self._stamp(message.created_at)
+        card = json.dumps(message.card_payload) if message.card_payload is not None else None
         self.cursor.execute(_INSERT_MESSAGE, (
             message.id, message.conversation_id, message.seq, message.sender_id,
-            message.client_id, message.text, message.card_kind, payload, message.reply_to_id,
+            message.client_id, message.text, message.card_kind, card, message.reply_to_id,
             stamp))
         self.cursor.execute(_INSERT_EVENT, (message.conversation_id, message.seq,
-                                            message.sender_id, json.dumps(event_payload), stamp))
+                                            message.sender_id, payload_json, stamp))

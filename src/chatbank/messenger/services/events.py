@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 from chatbank.core.errors import NotFound
-from chatbank.messenger.model import Conversation, Event, Member, Message
+from chatbank.messenger.model import Conversation, Event, EventKind, Member, Message
 from chatbank.messenger.unit_of_work import Transaction
 
 
@@ -28,6 +29,24 @@ def message_to_wire(message: Message) -> dict[str, Any]:
         "deleted": deleted,
         "reactions": message.reactions,
     }
+
+
+def message_new_event(message: Message, wire: dict[str, Any],
+                      wire_json: str) -> tuple[dict[str, Any], str]:
+    """The live `message.new` event and its JSON text, around the message's encoded wire form.
+
+    Same document as `json.dumps(event_to_wire(...))` of the stored event, without encoding the
+    message a second time.
+    """
+    created_at = message.created_at.isoformat()
+    event = {"type": "event", "conversation_id": message.conversation_id, "seq": message.seq,
+             "kind": EventKind.MESSAGE_NEW.value, "actor_id": message.sender_id,
+             "payload": wire, "created_at": created_at}
+    text = (f'{{"type":"event","conversation_id":{json.dumps(message.conversation_id)},'
+            f'"seq":{message.seq:d},"kind":"{EventKind.MESSAGE_NEW.value}",'
+            f'"actor_id":{json.dumps(message.sender_id)},"payload":{wire_json},'
+            f'"created_at":"{created_at}"}}')
+    return event, text
 
 
 def event_to_wire(event: Event) -> dict[str, Any]:

@@ -7,7 +7,7 @@ from typing import Any
 
 from chatbank.core.clock import Clock
 from chatbank.core.errors import Conflict, Forbidden, InvalidInput, NotFound
-from chatbank.messenger.adapters.send_path import PostRequest
+from chatbank.messenger.adapters.send_path import PostOutcome, PostRequest
 from chatbank.messenger.cards import CardRegistry
 from chatbank.messenger.model import (
     Event,
@@ -24,7 +24,7 @@ from chatbank.messenger.services.events import (
     Outbox,
     append_event,
     load_membership,
-    message_to_wire,
+    message_new_event,
 )
 from chatbank.messenger.unit_of_work import MessengerStore, Transaction
 
@@ -53,13 +53,28 @@ class Messages:
                    text: str | None = None, card: tuple[str, Any] | None = None,
                    reply_to_id: str | None = None) -> tuple[Message, bool]:
         """Post a message; a retry with the same client id returns the original (created=False)."""
-        return await self.post(auth.user.id, conversation_id, client_id, text, card, reply_to_id,
-                               by_user=not auth.user.is_bot)
+        outcome = await self.send_rendered(auth, conversation_id, client_id, text, card,
+                                           reply_to_id)
+        return outcome.message, outcome.created
+
+    async def send_rendered(self, auth: AuthContext, conversation_id: str, client_id: str,
+                            text: str | None = None, card: tuple[str, Any] | None = None,
+                            reply_to_id: str | None = None) -> PostOutcome:
+        """`send`, with the message's wire form already encoded (the socket's ack reuses it)."""
+        return await self._post(auth.user.id, conversation_id, client_id, text, card,
+                                reply_to_id, by_user=not auth.user.is_bot)
 
     async def post(self, sender_id: str, conversation_id: str, client_id: str,
                    text: str | None, card: tuple[str, Any] | None, reply_to_id: str | None,
                    *, by_user: bool = False) -> tuple[Message, bool]:
         """Post as `sender_id` (services and bots use this directly for their cards)."""
+        outcome = await self._post(sender_id, conversation_id, client_id, text, card,
+                                   reply_to_id, by_user=by_user)
+        return outcome.message, outcome.created
+
+    async def _post(self, sender_id: str, conversation_id: str, client_id: str,
+                    text: str | None, card: tuple[str, Any] | None, reply_to_id: str | None,
+                    *, by_user: bool) -> PostOutcome:
         check_client_id(client_id)
         if text is None and card is None:
             raise InvalidInput("empty_message", "A message needs text or a card.")
@@ -68,16 +83,13 @@ class Messages:
             card[0], self.cards.validate(card[0], card[1], by_user=by_user))
         outcome = await self.writer.post(PostRequest(sender_id, conversation_id, client_id, clean,
                                                      card_kind, payload, reply_to_id))
-        message = outcome.message
         if outcome.created:
-            await self.publisher.publish(outcome.recipients, {
-                "type": "event", "conversation_id": conversation_id, "seq": message.seq,
-                "kind": EventKind.MESSAGE_NEW.value, "actor_id": sender_id,
-                "payload": message_to_wire(message),
-                "created_at": message.created_at.isoformat()})
+            event, event_text = message_new_event(outcome.message, outcome.wire,
+                                                  outcome.wire_json)
+            await self.publisher.publish(outcome.recipients, event, event_text)
             for observer in self.observers:
-                observer.message_posted(message, outcome.recipients)
-        return message, outcome.created
+                observer.message_posted(outcome.message, outcome.recipients)
+        return outcome
 
     async def _own_message(self, tx: Transaction, auth: AuthContext,
                            message_id: str) -> tuple[Message, Role]:
