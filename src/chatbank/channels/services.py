@@ -38,6 +38,7 @@ log = logging.getLogger("chatbank.channels")
 BATCH = 50
 IDLE_POLL_S = 5.0  # deliveries wake their own instance; polling only resumes after crashes
 CLIENT_ID_PREFIX = "channel:"  # the assistant chat message's client id: "channel:<event row>"
+SORRY = "Sorry, something went wrong on my side. Please say that again in a moment."
 LINK_PROMPT = ("Hi! To use chatbank here, link your chatbank account first. The page opens in "
                "your browser; this chat never sees your password or your bank.")
 
@@ -138,7 +139,12 @@ class ChannelService:
         async with self.engine.connect() as conn:
             pending = await SqlChannels(conn).pending_events(BATCH)
         for event in pending:
-            await self._process(event)
+            try:
+                await self._process(event)
+            except Exception:  # one bad event must not hold up everyone's after it
+                log.exception("event=channel_event_failed kind=%s", event.kind)
+                await self.outbox.queue(f"failed:{event.id}", event.channel, event.sender_id,
+                                        Outgoing(Reply(SORRY)))
             async with self.engine.begin() as conn:
                 await SqlChannels(conn).finish_event(event.id)
         return len(pending)
