@@ -37,7 +37,8 @@ class WorkloadReport:
 def summary_table(reports: list[WorkloadReport]) -> Table:
     """One row per workload; the anomalies column must read 0."""
     table = Table(title="chatbank chaos: invariants under SIGKILL")
-    for column in ("workload", "operations", "acknowledged", "retries", "faults injected",
+    for column in ("workload", "operations", "acknowledged", "retries+reconnects",
+                   "faults injected",
                    "checks", "anomalies", "seconds"):
         table.add_column(column, justify="left" if column == "workload" else "right")
     for report in reports:

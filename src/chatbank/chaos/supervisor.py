@@ -96,6 +96,7 @@ class FaultInjector:
         self.faults = 0
         self.by_service: dict[str, int] = {}
         self._stopping = asyncio.Event()
+        self._round: list[Service] = []
 
     async def run(self) -> None:
         """Inject faults until `stop_soon()`; the crashed service is up again when it returns."""
@@ -107,12 +108,18 @@ class FaultInjector:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._stopping.wait(), pause)
                 return
-            victim = self.rng.choice(self.services)
+            victim = self._next_victim()
             await asyncio.to_thread(victim.kill)
             self.faults += 1
             self.by_service[victim.name] = self.by_service.get(victim.name, 0) + 1
             await asyncio.sleep(self.rng.uniform(0.0, self.plan.down_max_s))
             await asyncio.to_thread(victim.start)
+
+    def _next_victim(self) -> Service:
+        # Shuffled rounds: random order, yet every service is crashed once per round.
+        if not self._round:
+            self._round = self.rng.sample(self.services, len(self.services))
+        return self._round.pop()
 
     def stop_soon(self) -> None:
         self._stopping.set()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import sys
 import tempfile
 from pathlib import Path
 
@@ -13,7 +14,8 @@ from rich.console import Console
 from chatbank.chaos.report import anomaly_lines, summary_table
 from chatbank.chaos.runner import run_all
 
-console = Console(stderr=True)
+# The table goes to stderr (stdout is for --json); keep it readable when redirected to a file.
+console = Console(stderr=True, width=None if sys.stderr.isatty() else 150)
 
 
 def chaos(
