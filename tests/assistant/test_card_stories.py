@@ -105,3 +105,12 @@ def test_a_link_made_before_card_controls_is_asked_to_relink_then_works(
     assert chat.card("freeze my debit card")["title"].startswith("Freeze your Visa debit")
     (cancelled,) = chat.replies("cancel")
     assert "Nothing was changed" in cancelled["text"]
+
+
+def test_a_lost_card_without_a_linked_bank_gets_what_to_do_now(new_user: NewUser) -> None:
+    chat = Chat.open(new_user())
+    shown = chat.card("I lost my card")
+    assert shown["title"] == "Lost or stolen card"
+    assert "24-hour number" in shown["rows"][0]["detail"]
+    (nothing,) = chat.replies("yes")
+    assert "nothing waiting" in nothing["text"].lower()

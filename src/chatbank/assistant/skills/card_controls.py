@@ -14,7 +14,8 @@ from typing import Any
 from chatbank.assistant.cards import ReplyCard
 from chatbank.assistant.dialogue.state import CONFIRMATION, Form
 from chatbank.assistant.skills.base import Outcome, Turn
-from chatbank.assistant.skills.sources import refusal_card
+from chatbank.assistant.skills.sources import NO_LINK_CODES, refusal_card
+from chatbank.assistant.skills.support import SupportAnswers
 from chatbank.assistant.skills.transactions import unanswered_card
 from chatbank.connect.gateway import CardAction, DataGateway
 from chatbank.core.errors import ChatbankError
@@ -90,8 +91,11 @@ class CardControls:
             result = await self.gateway.read(turn.user_id, Purpose.CARD_CONTROLS,
                                              DataClass.CARDS, turn.text or form.intent)
         except ChatbankError as refused:
-            return Outcome.show(relink_card() if refused.code in RELINK_CODES
-                                else refusal_card(refused))
+            if refused.code in RELINK_CODES:
+                return Outcome.show(relink_card())
+            if form.intent == "lost_or_stolen_card" and refused.code in NO_LINK_CODES:
+                return await SupportAnswers().run(turn, form, False)  # what to do right now
+            return Outcome.show(refusal_card(refused))
         unanswered = unanswered_card(result, turn)
         if unanswered is not None:
             return Outcome.show(unanswered)
