@@ -67,9 +67,10 @@ def _granted(entry: AuditEntry) -> str:
 def _sentence(entry: AuditEntry, bank: str) -> str:
     who, thing, why = actor_name(entry.actor), _thing(entry), _why(entry)
     action = AuditAction(entry.action)
-    if action is AuditAction.READ and not entry.allowed:
+    if action in (AuditAction.READ, AuditAction.CARD_CHANGED) and not entry.allowed:
         because = _REFUSALS.get(entry.code or "", "it was not allowed")
-        return f"{who} was stopped from reading your {thing} at {bank}: {because}"
+        verb = "reading your" if action is AuditAction.READ else "changing one of your"
+        return f"{who} was stopped from {verb} {thing} at {bank}: {because}"
     sentences = {
         AuditAction.READ: f"{who} read your {thing} at {bank}{why}",
         AuditAction.PAYMENT_INITIATED: f"{who} started a payment from your {bank} account{why}",
