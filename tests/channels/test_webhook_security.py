@@ -51,13 +51,18 @@ def test_unsigned_wrongly_signed_and_tampered_deliveries_are_refused_and_nothing
     assert graph.to("whatsapp", "447700900999") == []
 
 
-def test_a_signed_delivery_is_answered_with_event_received_before_any_reply_is_sent(
+def test_a_stranger_is_answered_with_event_received_then_one_login_link_a_minute(
         stack: Stack, graph: GraphServer) -> None:
     person = ChatPerson.on(stack, graph, "whatsapp")
     response = person.deliver(payloads.whatsapp([payloads.whatsapp_text(person.external_id,
                                                                          "hello")]))
     assert response.text == "EVENT_RECEIVED"
     person.wait_for_text("link your chatbank account")
+    again = person.say("anyone there?")
+    poll_rows(stack, "SELECT 1 FROM channel_inbound WHERE event_id = ? AND done", again)
+    queued = database_rows(stack, "SELECT count(*) FROM channel_outbox WHERE recipient = ?",
+                           person.external_id)
+    assert queued == [(1,)]  # one login link a minute, not one per message
 
 
 def test_reads_only_move_the_watermark_forward(stack: Stack, graph: GraphServer) -> None:

@@ -38,6 +38,7 @@ log = logging.getLogger("chatbank.channels")
 BATCH = 50
 IDLE_POLL_S = 5.0  # deliveries wake their own instance; polling only resumes after crashes
 CLIENT_ID_PREFIX = "channel:"  # the assistant chat message's client id: "channel:<event row>"
+PROMPT_INTERVAL = timedelta(minutes=1)
 SORRY = "Sorry, something went wrong on my side. Please say that again in a moment."
 LINK_PROMPT = ("Hi! To use chatbank here, link your chatbank account first. The page opens in "
                "your browser; this chat never sees your password or your bank.")
@@ -182,8 +183,12 @@ class ChannelService:
         token = secrets.token_urlsafe(32)
         expires = self.clock.now() + timedelta(seconds=self.config.link_ttl_s)
         async with self.engine.begin() as conn:
-            await SqlChannels(conn).save_link_token(token_hash(token), event.channel,
-                                                    event.sender_id, expires)
+            repo = SqlChannels(conn)
+            if await repo.fresh_link_token_exists(event.channel, event.sender_id,
+                                                  expires - PROMPT_INTERVAL):
+                return  # one login link a minute, however many messages a stranger sends
+            await repo.save_link_token(token_hash(token), event.channel, event.sender_id,
+                                       expires)
         url = f"{self.config.public_url.rstrip('/')}/channels/link?token={token}"
         await self.outbox.queue(f"prompt:{event.id}", event.channel, event.sender_id,
                                 Outgoing(Reply(LINK_PROMPT, links=(Link("Link my account", url),))))

@@ -116,6 +116,14 @@ class SqlChannels:
             tokens.c.expires_at > now)))).first()
         return (Channel(row.channel), row.external_id) if row else None
 
+    async def fresh_link_token_exists(self, channel: Channel, external_id: str,
+                                      expiring_after: datetime) -> bool:
+        """Whether an unused token for this chat expires after `expiring_after` (a recent one)."""
+        row = (await self.conn.execute(select(tokens.c.token_hash).where(and_(
+            tokens.c.channel == channel.value, tokens.c.external_id == external_id,
+            tokens.c.used_at.is_(None), tokens.c.expires_at > expiring_after)).limit(1))).first()
+        return row is not None
+
     async def use_link_token(self, token_hash: str, now: datetime) -> tuple[Channel, str] | None:
         """The identity the token was made for, once, before it expires."""
         result = await self.conn.execute(update(tokens).where(and_(
