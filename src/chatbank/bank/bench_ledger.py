@@ -22,7 +22,7 @@ from collections.abc import Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -71,11 +71,15 @@ async def _open_accounts(ledger: LedgerService) -> None:
         for i in range(ACCOUNTS)])
 
 
+class Rate(NamedTuple):
+    per_s: float  # over the wall-clock time actually taken
+    cpu_us_per_row: float  # CPU of this process (all its threads): steadier on a busy machine
+
+
 async def _run_clients(clients: int, budget_s: float,
-                       step: Callable[[int], Awaitable[int]]) -> float:
-    """Run `clients` loops of `step(client)` (which returns rows done) for `budget_s`;
-    return rows per second over the wall-clock time actually taken."""
-    started = time.perf_counter()
+                       step: Callable[[int], Awaitable[int]]) -> Rate:
+    """Run `clients` loops of `step(client)` (which returns rows done) for `budget_s`."""
+    started, cpu_started = time.perf_counter(), time.process_time()
 
     async def loop(client: int) -> int:
         done = 0
@@ -84,12 +88,13 @@ async def _run_clients(clients: int, budget_s: float,
             if time.perf_counter() - started >= budget_s:
                 return done
 
-    totals = await asyncio.gather(*(loop(c) for c in range(clients)))
-    return sum(totals) / (time.perf_counter() - started)
+    rows = sum(await asyncio.gather(*(loop(c) for c in range(clients))))
+    cpu_s, wall_s = time.process_time() - cpu_started, time.perf_counter() - started
+    return Rate(rows / wall_s, cpu_s * 1e6 / max(rows, 1))
 
 
 async def _ledger_phase(ledger: LedgerService, name: str, clients: int, batch_size: int,
-                        budget_s: float, rejected: list[int]) -> float:
+                        budget_s: float, rejected: list[int]) -> Rate:
     sources = [TransferSource(f"{name}-{c}") for c in range(clients)]
 
     async def step(client: int) -> int:
@@ -118,7 +123,7 @@ def _raw_rows(source: TransferSource, n: int) -> list[tuple[object, ...]]:
 
 
 async def _raw_insert_phase(engine: AsyncEngine, budget_s: float, rows_per_transaction: int,
-                            label: str) -> float:
+                            label: str) -> Rate:
     """The same journal rows inserted with plain SQL, `rows_per_transaction` at a time."""
     source = TransferSource(label)
 
@@ -131,7 +136,7 @@ async def _raw_insert_phase(engine: AsyncEngine, budget_s: float, rows_per_trans
     return await _run_clients(1, budget_s, step)
 
 
-async def _raw_thread_insert_phase(path: Path, budget_s: float, label: str) -> float:
+async def _raw_thread_insert_phase(path: Path, budget_s: float, label: str) -> Rate:
     """One row per transaction on plain `sqlite3` in one worker thread, one awaited hop per
     row: the floor under a group-committed single transfer from one client."""
     source = TransferSource(label)
@@ -184,7 +189,7 @@ async def bench_ledger(data_dir: Path, seconds: float = 10.0) -> dict[str, Any]:
     try:
         await _open_accounts(ledger)
         await _open_accounts(LedgerService(raw_engine))
-        rates = {
+        measured = {
             "single_1_client": await _ledger_phase(ledger, "s1", 1, 1, budget_s, rejected),
             "single_8_clients": await _ledger_phase(ledger, "s8", CLIENTS, 1, budget_s,
                                                     rejected),
@@ -192,10 +197,12 @@ async def bench_ledger(data_dir: Path, seconds: float = 10.0) -> dict[str, Any]:
                                                     rejected),
             "batched_8_clients": await _ledger_phase(ledger, "b8", CLIENTS, BATCH_SIZE,
                                                      budget_s, rejected),
+            "raw_insert_batched": await _raw_insert_phase(raw_engine, budget_s, BATCH_SIZE,
+                                                          "raw-batched"),
+            "raw_insert_single": await _raw_insert_phase(raw_engine, budget_s, 1, "raw-single"),
+            "raw_insert_single_sqlite3_thread": await _raw_thread_insert_phase(
+                raw_path, budget_s, "raw-thread"),
         }
-        raw_rate = await _raw_insert_phase(raw_engine, budget_s, BATCH_SIZE, "raw-batched")
-        raw_single_rate = await _raw_insert_phase(raw_engine, budget_s, 1, "raw-single")
-        raw_thread_rate = await _raw_thread_insert_phase(raw_path, budget_s, "raw-thread")
         balanced = await ledger.sum_of_balances_by_currency() == {"GBP": 0}
     finally:
         await ledger.close()
@@ -203,6 +210,10 @@ async def bench_ledger(data_dir: Path, seconds: float = 10.0) -> dict[str, Any]:
         await raw_engine.dispose()
         await asyncio.to_thread(_remove_database, path)
         await asyncio.to_thread(_remove_database, raw_path)
+    rates = {name: rate.per_s for name, rate in measured.items()}
+    raw_rate, raw_single_rate, raw_thread_rate = (
+        rates.pop("raw_insert_batched"), rates.pop("raw_insert_single"),
+        rates.pop("raw_insert_single_sqlite3_thread"))
     return {
         "database": "sqlite", "accounts": ACCOUNTS, "batch_size": BATCH_SIZE,
         "clients": CLIENTS, "seconds_per_phase": budget_s,
@@ -210,6 +221,7 @@ async def bench_ledger(data_dir: Path, seconds: float = 10.0) -> dict[str, Any]:
         "raw_insert_rows_per_s": round(raw_rate, 1),
         "raw_insert_single_row_transactions_per_s": round(raw_single_rate, 1),
         "raw_insert_single_row_sqlite3_thread_per_s": round(raw_thread_rate, 1),
+        "cpu_us_per_row": {k: round(v.cpu_us_per_row, 1) for k, v in measured.items()},
         "ratios": {
             "batched_1_client_vs_raw_insert": round(rates["batched_1_client"] / raw_rate, 3),
             "single_1_client_vs_raw_single_insert": round(

@@ -104,6 +104,8 @@ def ledger(
         table.add_row(name.replace("_", " ").replace(" per s", "/s"), f"{report[name]:,.0f}")
     for name, ratio in report["ratios"].items():
         table.add_row(f"ratio {name.replace('_', ' ')}", f"{ratio}×")
+    for name, cpu_us in report["cpu_us_per_row"].items():
+        table.add_row(f"CPU µs per row, {name.replace('_', ' ')}", f"{cpu_us:,.0f}")
     table.add_row("books balanced", str(report["books_balanced"]))
     for name, rate in report.get("api", {}).get("payments_through_books_per_s", {}).items():
         table.add_row(f"payments/s through the books, {name.replace('_', ' ')}", f"{rate:,.0f}")
