@@ -8,7 +8,9 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qs, urlparse
 
+from chatbank.bank.books import AccountSubtype
 from tests.contract.tpp import customer_journey
+from tests.payments.flows import answer_payment, land
 from tests.support.linking import PlatformUser, ask, assistant_chat, finish_at_platform, link_bank
 from tests.support.stack import Stack
 
@@ -127,3 +129,26 @@ def fully_linked_chat(stack: Stack, user: PlatformUser, login: str = "alice") ->
     """`user` with every account of `login` linked for every chat purpose, in their chat."""
     link_all_accounts(stack, user, login=login)
     return Chat.open(user)
+
+
+# Transfers: alice's accounts at Northbank and the bank's side of an approval.
+
+def account_id(stack: Stack, subtype: AccountSubtype, login: str = "alice") -> str:
+    return next(a.id for a in stack.banks["northbank"].accounts(login) if a.subtype is subtype)
+
+
+def available(stack: Stack, subtype: AccountSubtype) -> int:
+    return stack.banks["northbank"].available_minor("alice", account_id(stack, subtype))
+
+
+def approve_at_bank(stack: Stack, chat: Chat, approve: dict[str, Any]) -> str:
+    """Follow the card's link: the customer pays from the current account at the bank."""
+    (link,) = approve["links"]
+    answer = answer_payment(stack, link["url"], "alice",
+                            accounts=[account_id(stack, AccountSubtype.CURRENT_ACCOUNT)])
+    landed = land(chat.user, answer)
+    return str(landed.headers["location"])
+
+
+def payments_of(chat: Chat) -> list[dict[str, Any]]:
+    return list(chat.user.http.get("/api/v1/payments").json()["payments"])

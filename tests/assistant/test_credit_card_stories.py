@@ -9,8 +9,15 @@ import httpx
 
 from chatbank.bank.books import AccountSubtype, BankBooks
 from chatbank.bank.db import create_bank_engine
-from tests.assistant.story_steps import Chat, card_of, fully_linked_chat, pounds, rows
-from tests.assistant.test_transfer_stories import account_id, approve_at_bank
+from tests.assistant.story_steps import (
+    Chat,
+    account_id,
+    approve_at_bank,
+    card_of,
+    fully_linked_chat,
+    pounds,
+    rows,
+)
 from tests.contract.tpp import field_value, sign_in
 from tests.support.linking import NewUser, link_bank
 from tests.support.stack import Stack

@@ -3,38 +3,23 @@ at the bank with SCA, and the money moves once."""
 
 from __future__ import annotations
 
-from typing import Any
-
 import httpx
 
 from chatbank.bank.books import AccountSubtype
 from chatbank.web.app import create_app
-from tests.assistant.story_steps import Chat, card_of, fully_linked_chat, pounds, rows
-from tests.payments.flows import answer_payment, land
+from tests.assistant.story_steps import (
+    Chat,
+    approve_at_bank,
+    available,
+    card_of,
+    fully_linked_chat,
+    payments_of,
+    pounds,
+    rows,
+)
 from tests.support.linking import NewUser, PlatformUser
 from tests.support.servers import ServerThread, free_port
 from tests.support.stack import Stack
-
-
-def account_id(stack: Stack, subtype: AccountSubtype, login: str = "alice") -> str:
-    return next(a.id for a in stack.banks["northbank"].accounts(login) if a.subtype is subtype)
-
-
-def available(stack: Stack, subtype: AccountSubtype) -> int:
-    return stack.banks["northbank"].available_minor("alice", account_id(stack, subtype))
-
-
-def approve_at_bank(stack: Stack, chat: Chat, approve: dict[str, Any]) -> str:
-    """Follow the card's link: the customer pays from the current account at the bank."""
-    (link,) = approve["links"]
-    answer = answer_payment(stack, link["url"], "alice",
-                            accounts=[account_id(stack, AccountSubtype.CURRENT_ACCOUNT)])
-    landed = land(chat.user, answer)
-    return str(landed.headers["location"])
-
-
-def payments_of(chat: Chat) -> list[dict[str, Any]]:
-    return list(chat.user.http.get("/api/v1/payments").json()["payments"])
 
 
 def test_moving_money_to_savings_is_confirmed_approved_at_the_bank_and_moves_once(
