@@ -104,3 +104,19 @@ async def test_concurrent_payments_never_take_an_account_below_its_limit(
     assert {error.code for error in refused} == {"insufficient_funds"}
     assert (await booked(books, alice))[1] == available - 3 * amount >= 0
     assert await books.ledger.sum_of_balances_by_currency() == {"GBP": 0}
+
+
+async def test_books_take_payments_again_after_close_and_close_can_be_repeated(
+        seeded_books: tuple[BankBooks, SeedReport, ManualClock]) -> None:
+    books, report, _ = seeded_books
+    alice, bob = (await accounts_of(books, report, "alice"))[0], (
+        await accounts_of(books, report, "bob"))[0]
+    first = await books.domestic_transfer(alice.customer_id, pay(
+        alice, bob.sort_code, bob.account_number, 100, "before-close"))
+    await books.close()
+    await books.close()  # idempotent, as a shutdown path may call it twice
+    second = await books.domestic_transfer(alice.customer_id, pay(
+        alice, bob.sort_code, bob.account_number, 100, "after-close"))
+    assert (first.replayed, second.replayed) == (False, False)
+    assert first.transfer_id != second.transfer_id
+    await books.close()

@@ -99,6 +99,7 @@ def create_bank_app(settings: BankSettings) -> FastAPI:
                 with contextlib.suppress(asyncio.CancelledError):
                     await relay_task
                 await relay.aclose()
+            await app.state.bank.books.close()
             await app.state.bank.engine.dispose()
 
     app = FastAPI(title=f"{settings.name} (chatbank sandbox bank)", version="3.1.11",

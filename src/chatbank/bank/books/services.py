@@ -249,6 +249,13 @@ class BankBooks:
         async with write_transaction(self.engine) as conn:
             return await payments.credit_inbound(conn, credit, self.clock.now())
 
+    async def close(self) -> None:
+        """Stop the group-commit writers (payments, single transfers), if they were started."""
+        if self._payments is not None:
+            await self._payments.close()
+            self._payments = None
+        await self.ledger.close()
+
     async def release_expired_holds(self) -> list[str]:
         """Void outbound holds the scheme never settled in time; returns their transfer ids."""
         return await self.ledger.void_expired()
