@@ -7,7 +7,8 @@ each batch with the same `LedgerBatch` rules in one transaction on a plain `sqli
 connection. Every request is still checked on its own and gets its own result code (a rejected
 one changes nothing); an unexpected database error rolls the batch back and its requests are
 retried one by one, so a bad request fails alone. The pattern is the messenger's
-`GroupCommitSqliteWriter`, applied to ledger transfers.
+`GroupCommitSqliteWriter`; `SqliteGroupCommit` is its generic form, used here for ledger
+transfers and by the books for domestic payments (`books.sqlite_payments`).
 """
 
 from __future__ import annotations
