@@ -79,6 +79,18 @@ class ChatPerson:
             self.deliver(payloads.whatsapp([payloads.whatsapp_button_reply(
                 self.external_id, reply, title)]))
 
+    def ask(self, text: str, expected: str) -> list[Call]:
+        """Say `text` and return what was sent back, up to a message containing `expected`."""
+        seen = len(self.received())
+        self.say(text)
+        return self.wait_for_text(expected, seen)
+
+    def press(self, reply: str, title: str, expected: str) -> list[Call]:
+        """Tap a button and return what was sent back, up to a message containing `expected`."""
+        seen = len(self.received())
+        self.tap(reply, title)
+        return self.wait_for_text(expected, seen)
+
     def received(self) -> list[Call]:
         return self.graph.to(self.channel, self.external_id)
 

@@ -3,19 +3,34 @@
 from __future__ import annotations
 
 import re
-from urllib.parse import urlparse
 
 from tests.channels.chats import ChatPerson, texts_in, urls_in
-from tests.channels.graph_server import GraphServer
+from tests.channels.graph_server import Call, GraphServer
 from tests.payments.flows import answer_payment, land, ready_to_receive, total_available
 from tests.support.linking import (
     NewUser,
+    PlatformUser,
     answer_at_bank,
     assistant_chat,
     finish_at_platform,
     link_bank,
 )
 from tests.support.stack import Stack
+
+
+def payer_in_chat(stack: Stack, graph: GraphServer, new_user: NewUser, channel: str,
+                  payer_name: str, payee_name: str) -> tuple[PlatformUser, ChatPerson]:
+    """A payer linked to `channel`, with a contact who can receive (as Northbank's bob)."""
+    payer, payee = new_user(payer_name), new_user(payee_name)
+    ready_to_receive(stack, payee, "bob")
+    assert payer.post("/api/v1/contacts", {"handle": payee.user["handle"]}).status_code == 201
+    person = ChatPerson.on(stack, graph, channel)
+    person.link_to(payer)
+    return payer, person
+
+
+def shown(calls: list[Call]) -> str:
+    return texts_in([call.body for call in calls])
 
 
 def test_a_balance_question_is_answered_on_both_channels_audited_and_maskable(
@@ -27,10 +42,7 @@ def test_a_balance_question_is_answered_on_both_channels_audited_and_maskable(
     for channel in ("messenger", "whatsapp"):
         person = ChatPerson.on(stack, graph, channel)
         person.link_to(user)
-        seen = len(person.received())
-        person.say("what's my balance?")
-        answer = texts_in([call.body for call in person.wait_for_text(pounds, seen)])
-        assert "Northbank" in answer
+        assert "Northbank" in shown(person.ask("what's my balance?", pounds))
     chat = assistant_chat(user)  # each link is announced on chatbank itself, too
     notices = [m["text"] for m in user.http.get(f"/api/v1/conversations/{chat}/messages").json()[
         "messages"] if "now talks to chatbank as you" in (m["text"] or "")]
@@ -44,34 +56,23 @@ def test_a_balance_question_is_answered_on_both_channels_audited_and_maskable(
                             headers={"X-CSRF-Token": user.csrf})
     assert changed.status_code == 200 and changed.json()["masked_amounts"] is True
     assert len(changed.json()["linked"]) == 2
-    seen = len(person.received())
-    person.say("what's my balance?")
-    masked = texts_in([call.body for call in person.wait_for_text("£•••.••", seen)])
+    masked = shown(person.ask("what's my balance?", "£•••.••"))
     assert pounds not in masked and not re.search(r"£\s?\d", masked), masked
 
 
 def test_a_payment_confirmed_in_messenger_is_authorised_at_the_bank_and_receipted(
         stack: Stack, graph: GraphServer, new_user: NewUser) -> None:
-    alice, bob = new_user("Alice Adams"), new_user("Bob Brown")
-    ready_to_receive(stack, bob, "bob")
-    assert alice.post("/api/v1/contacts", {"handle": bob.user["handle"]}).status_code == 201
-    person = ChatPerson.on(stack, graph, "messenger")
-    person.link_to(alice)
-    seen = len(person.received())
-    person.say("transfer £5.25 to Bob for pizza")
-    (confirm,) = person.wait_for_text("Send £5.25 to Bob Brown?", seen)
+    alice, person = payer_in_chat(stack, graph, new_user, "messenger", "Alice Adams",
+                                  "Bob Brown")
+    (confirm,) = person.ask("transfer £5.25 to Bob for pizza", "Send £5.25 to Bob Brown?")
     replies = confirm.body["message"]["quick_replies"]
     assert [(q["title"], q["payload"]) for q in replies] == [("Yes", "yes"), ("No", "no")]
-
-    seen = len(person.received())
-    person.tap("yes", "Yes")
-    approve = person.wait_for_text("Approve £5.25", seen)[-1]
+    approve = person.press("yes", "Yes", "Approve £5.25")[-1]
     template = approve.body["message"]["attachment"]["payload"]
     assert template["template_type"] == "button"
     (button,) = [b for b in template["buttons"] if b["type"] == "web_url"]
     bank_url = stack.banks["northbank"].url
-    assert button["url"].startswith(bank_url)  # the bank's own page, in the browser
-    assert urlparse(bank_url).netloc not in str(confirm.body)
+    assert all(url.startswith(bank_url) for url in urls_in(approve.body))  # the bank's page
 
     before = total_available(stack, "bob")
     seen = len(person.received())
@@ -86,7 +87,21 @@ def test_a_payment_confirmed_in_messenger_is_authorised_at_the_bank_and_receipte
             payload["summary"]["total_cost"], payload["recipient_name"]) == (
         "receipt", paid["id"], "GBP", 5.25, "Alice Adams")
     assert payload["elements"][0]["subtitle"] == "pizza"
-    assert all(url.startswith(bank_url) for url in urls_in(approve.body))
+
+
+def test_a_payment_confirmed_with_whatsapp_reply_buttons_gets_a_text_receipt(
+        stack: Stack, graph: GraphServer, new_user: NewUser) -> None:
+    carol, person = payer_in_chat(stack, graph, new_user, "whatsapp", "Carol Chen",
+                                  "Dan Dlamini")
+    (confirm,) = person.ask("send £3 to Dan", "Send £3.00 to Dan Dlamini?")
+    buttons = confirm.body["interactive"]["action"]["buttons"]
+    assert [b["reply"]["title"] for b in buttons] == ["Yes", "No"]
+    approve = person.press(buttons[0]["reply"]["id"], "Yes", "Approve £3.00")
+    (url,) = [u for call in approve for u in urls_in(call.body)]
+    seen = len(person.received())
+    land(carol, answer_payment(stack, url, "alice"))
+    (receipt,) = person.wait_for_text("Payment completed: £3.00 to Dan Dlamini", seen)
+    assert receipt.body["type"] == "text"
 
 
 def test_linking_a_bank_from_whatsapp_opens_the_banks_own_page_and_unlinking_the_chat_stops_it(
@@ -94,49 +109,20 @@ def test_linking_a_bank_from_whatsapp_opens_the_banks_own_page_and_unlinking_the
     user = new_user()
     person = ChatPerson.on(stack, graph, "whatsapp")
     person.link_to(user)
-    seen = len(person.received())
-    person.say("link my bank")
-    (which,) = person.wait_for_text("Which bank shall I link?", seen)
+    (which,) = person.ask("link my bank", "Which bank shall I link?")
     (choice,) = which.body["interactive"]["action"]["buttons"]
-    seen = len(person.received())
-    person.tap(choice["reply"]["id"], choice["reply"]["title"])
-    offer = person.wait_for_text("At Northbank you sign in", seen)
+    offer = person.press(choice["reply"]["id"], choice["reply"]["title"],
+                         "At Northbank you sign in")
     (button,) = [call.body["interactive"] for call in offer
                  if call.body.get("interactive", {}).get("type") == "cta_url"]
     url = button["action"]["parameters"]["url"]
     assert url.startswith(stack.banks["northbank"].url + "/")  # never a page inside the chat
     landed = finish_at_platform(user, answer_at_bank(stack, url))
     assert "linked=" in landed.headers["location"], landed.headers
-    seen = len(person.received())
-    person.say("what's my balance?")
-    person.wait_for_text("Northbank", seen)
+    person.ask("what's my balance?", "Northbank")
 
     gone = user.delete(f"/api/v1/privacy/channels/whatsapp/{person.external_id}")
     assert gone.status_code == 204, gone.text
     assert user.http.get("/api/v1/privacy/channels").json()["linked"] == []
-    seen = len(person.received())
-    person.say("what's my balance?")
-    again = person.wait_for_text("link your chatbank account", seen)
-    assert "Northbank" not in texts_in([call.body for call in again])
-
-
-def test_a_payment_confirmed_with_whatsapp_reply_buttons_gets_a_text_receipt(
-        stack: Stack, graph: GraphServer, new_user: NewUser) -> None:
-    carol, dan = new_user("Carol Chen"), new_user("Dan Dlamini")
-    ready_to_receive(stack, dan, "bob")
-    assert carol.post("/api/v1/contacts", {"handle": dan.user["handle"]}).status_code == 201
-    person = ChatPerson.on(stack, graph, "whatsapp")
-    person.link_to(carol)
-    seen = len(person.received())
-    person.say("send £3 to Dan")
-    (confirm,) = person.wait_for_text("Send £3.00 to Dan Dlamini?", seen)
-    buttons = confirm.body["interactive"]["action"]["buttons"]
-    assert [b["reply"]["title"] for b in buttons] == ["Yes", "No"]
-    seen = len(person.received())
-    person.tap(buttons[0]["reply"]["id"], "Yes")
-    approve = person.wait_for_text("Approve £3.00", seen)
-    (url,) = [u for call in approve for u in urls_in(call.body)]
-    seen = len(person.received())
-    land(carol, answer_payment(stack, url, "alice"))
-    (receipt,) = person.wait_for_text("Payment completed: £3.00 to Dan Dlamini", seen)
-    assert receipt.body["type"] == "text"
+    again = person.ask("what's my balance?", "link your chatbank account")
+    assert "Northbank" not in shown(again)
