@@ -21,8 +21,8 @@ from chatbank.chaos.ledger_model import (
     PaymentAttempt,
 )
 from chatbank.chaos.ledger_world import ChaosBank, ClearingWorld, build_world, start_world
-from chatbank.chaos.ob_client import Retrying
 from chatbank.chaos.report import WorkloadReport
+from chatbank.chaos.retrying import Retrying
 from chatbank.chaos.supervisor import (
     Budget,
     FaultInjector,

@@ -15,7 +15,8 @@ from pathlib import Path
 from chatbank.bank.books import Account
 from chatbank.bank.settings import BankSettings
 from chatbank.chaos.ledger_books import sqlite_file
-from chatbank.chaos.ob_client import ObClient, Retrying
+from chatbank.chaos.ob_client import ObClient
+from chatbank.chaos.retrying import Retrying
 from chatbank.chaos.supervisor import Service
 
 # (name, sort code prefix, customers): three banks as in the demo.

@@ -18,9 +18,9 @@ import websockets
 from websockets.exceptions import WebSocketException
 
 from chatbank.chaos.message_checks import Delivered, MessageHistory, Sent, check_messages
-from chatbank.chaos.ob_client import Retrying
 from chatbank.chaos.platform_world import PlatformUser, build_platform, start_platform
 from chatbank.chaos.report import WorkloadReport
+from chatbank.chaos.retrying import Retrying
 from chatbank.chaos.supervisor import (
     Budget,
     FaultInjector,

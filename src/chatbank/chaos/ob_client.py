@@ -7,14 +7,11 @@ for account access), straight on the bank's database: no browser, same consent a
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import json
-from dataclasses import dataclass
 from typing import Any
 
 import httpx
-from sqlalchemy.exc import OperationalError
 
 from chatbank.bank.app import build_runtime, load_signing_key
 from chatbank.bank.books import Account
@@ -23,37 +20,9 @@ from chatbank.bank.openbanking.jws import SigningKey
 from chatbank.bank.openbanking.runtime import BankRuntime
 from chatbank.bank.settings import BankSettings
 from chatbank.chaos.ledger_model import Answer
+from chatbank.chaos.retrying import Retrying
 
 PISP = "/open-banking/v3.1/pisp"
-RETRY_FOR_S = 240.0  # a restart on a loaded 2-core machine can take a minute
-TRANSIENT = (httpx.TransportError, OperationalError)
-
-
-class BankUnavailable(RuntimeError):
-    """The bank did not answer within RETRY_FOR_S."""
-
-
-@dataclass
-class Retrying:
-    """Backoff between attempts, and a count of all retries made."""
-
-    retries: int = 0
-
-    async def run(self, attempt: Any, what: str) -> Any:
-        deadline = asyncio.get_running_loop().time() + RETRY_FOR_S
-        delay = 0.05
-        while True:
-            try:
-                result = await attempt()
-                if not (isinstance(result, httpx.Response) and result.status_code >= 500):
-                    return result
-            except TRANSIENT:
-                pass
-            if asyncio.get_running_loop().time() > deadline:
-                raise BankUnavailable(f"{what}: no answer within {RETRY_FOR_S} s")
-            self.retries += 1
-            await asyncio.sleep(delay)
-            delay = min(delay * 2, 1.0)
 
 
 class ObClient:

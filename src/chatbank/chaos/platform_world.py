@@ -15,7 +15,7 @@ from typing import Any
 import httpx
 
 from chatbank.chaos.message_checks import MessageHistory
-from chatbank.chaos.ob_client import Retrying
+from chatbank.chaos.retrying import Retrying
 from chatbank.chaos.supervisor import Service
 
 PASSWORD = "chaos-monkey-password"  # noqa: S105 - throwaway users of a throwaway platform
