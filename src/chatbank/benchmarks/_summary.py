@@ -15,6 +15,8 @@ Row = tuple[str, str, str, str]  # figure, chatbank, baseline, chatbank/baseline
 def fmt(value: Any, unit: str = "") -> str:
     if isinstance(value, bool) or not isinstance(value, int | float):
         return str(value)
+    if isinstance(value, int):
+        return f"{value:,}{unit}"
     if math.isnan(value):
         return "–"
     text = f"{value:,.0f}" if abs(value) >= 100 else f"{value:,.2f}"

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from chatbank.bank.bench_api import bench_bank_api
 from chatbank.bank.bench_ledger import bench_ledger
 from chatbank.benchmarks import assistant, nlu, payments
 from chatbank.benchmarks._config import ChatBenchConfig
@@ -41,6 +42,7 @@ class SuiteConfig:
     payments: payments.PaymentsConfig
     assistant: assistant.AssistantConfig
     nlu: nlu.NluConfig
+    ledger_api_requests: int = 0  # >0: also `bench ledger`'s API part (a bank process over HTTP)
 
     @classmethod
     def standard(cls) -> SuiteConfig:
@@ -50,7 +52,8 @@ class SuiteConfig:
                                latency_duration_s=3.0, idle_users=20, idle_sockets_per_user=50)
         return cls(chat, 6.0, payments.PaymentsConfig(payments_per_kind=16, concurrency=2,
                                                       ledger_seconds=2.0),
-                   assistant.AssistantConfig(turns=15), nlu.NluConfig(utterances=200))
+                   assistant.AssistantConfig(turns=15), nlu.NluConfig(utterances=200),
+                   ledger_api_requests=50)
 
     @classmethod
     def quick(cls) -> SuiteConfig:
@@ -64,9 +67,15 @@ def _chat(config: SuiteConfig, bars: Bars) -> dict[str, Any]:
 
 
 def _ledger(config: SuiteConfig, bars: Bars) -> dict[str, Any]:
+    """`bench_ledger`, and (as `chatbank bench ledger` does) the bank's API over HTTP."""
     bars.note("ledger: bench_ledger on SQLite")
     with tempfile.TemporaryDirectory(prefix="chatbank-bench-ledger-") as data_dir:
-        return asyncio.run(bench_ledger(Path(data_dir), config.ledger_seconds))
+        report = asyncio.run(bench_ledger(Path(data_dir), config.ledger_seconds))
+        if config.ledger_api_requests:
+            bars.note("ledger: payments through the books and AISP latency over HTTP")
+            report["api"] = _guarded(lambda: asyncio.run(bench_bank_api(
+                Path(data_dir), config.ledger_seconds / 7 * 2, config.ledger_api_requests)))
+    return report
 
 
 def _on_the_stack(config: SuiteConfig, bars: Bars) -> dict[str, dict[str, Any]]:
