@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect, sync_playwright
 
-from tests.connect.test_linking import gateway_read
+from tests.connect.bank_side import gateway_read
 from tests.contract.tpp import SANDBOX_PASSWORD
 from tests.support.linking import NewUser, link_bank
 from tests.support.stack import Stack

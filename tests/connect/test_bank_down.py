@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 
-from tests.connect.test_linking import gateway_read
+from tests.connect.bank_side import gateway_read
 from tests.support.linking import NewUser, link_bank
 from tests.support.stack import Stack
 

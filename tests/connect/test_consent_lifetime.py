@@ -14,7 +14,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from chatbank.core.errors import ChatbankError
-from tests.connect.test_linking import gateway_read
+from tests.connect.bank_side import gateway_read
 from tests.support.linking import NewUser, link_bank
 from tests.support.stack import Stack
 

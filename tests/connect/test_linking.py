@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 import asyncio
-import json
 from typing import Any
 
 import httpx
 import pytest
 
-from chatbank.bootstrap import build_platform
-from chatbank.config import Settings
-from chatbank.connect.adapters.sql_links import SqlLinks
 from chatbank.core.errors import ChatbankError
-from chatbank.privacy.purposes import DataClass, Purpose
+from tests.connect.bank_side import (
+    consent_status_at_bank,
+    gateway_read,
+    open_sealed,
+    sealed_tokens,
+)
 from tests.contract.tpp import field_value, sign_in
 from tests.support.linking import (
     NewUser,
@@ -22,22 +23,6 @@ from tests.support.linking import (
     link_bank,
 )
 from tests.support.stack import Stack
-
-
-def gateway_read(settings: Settings, user_id: str,
-                 purpose: Purpose = Purpose.ANSWER_ACCOUNT_QUESTIONS,
-                 data_class: DataClass = DataClass.BALANCES) -> Any:
-    """Read through the data gateway of a second platform instance on the same database."""
-
-    async def read() -> Any:
-        platform = await build_platform(settings)
-        try:
-            return await platform.gateway.read(user_id, purpose, data_class,
-                                               "how much do I have?")
-        finally:
-            await platform.close()
-
-    return asyncio.run(read())
 
 
 def test_linked_balances_match_the_bank_and_every_read_is_in_the_access_log(
@@ -72,16 +57,16 @@ def test_revoking_deletes_the_consent_at_the_bank_and_shreds_the_tokens(
         stack: Stack, new_user: NewUser) -> None:
     user = new_user()
     link = link_bank(stack, user)
-    sealed = asyncio.run(_sealed_tokens(stack.settings, link["id"]))
+    sealed = asyncio.run(sealed_tokens(stack.settings, link["id"]))
     revoked = user.delete(f"/api/v1/links/{link['id']}")
     assert revoked.status_code == 200 and revoked.json()["link"]["status"] == "revoked"
     with pytest.raises(ChatbankError) as after:
         gateway_read(stack.settings, user.user["id"])
     assert after.value.code == "link_revoked"
     with pytest.raises(ChatbankError) as shredded:
-        asyncio.run(_open(stack.settings, user.user["id"], link["id"], sealed))
+        asyncio.run(open_sealed(stack.settings, user.user["id"], link["id"], sealed))
     assert shredded.value.code in ("data_key_destroyed", "vault_unreadable")
-    assert _consent_status_at_bank(stack, link) == "Revoked"
+    assert consent_status_at_bank(stack, link) == "Revoked"
 
 
 def test_revoking_at_the_bank_is_seen_on_the_next_read_and_the_user_is_told(
@@ -147,35 +132,3 @@ def test_bad_link_requests_are_refused_with_codes(new_user: NewUser, body: dict[
     response = user.post("/api/v1/links", body)
     assert response.status_code == status and response.json()["error"]["code"] == code
     assert user.links() == []
-
-
-async def _sealed_tokens(settings: Settings, link_id: str) -> bytes:
-    platform = await build_platform(settings)
-    try:
-        async with platform.engine.connect() as conn:
-            sealed = await SqlLinks(conn).sealed_tokens(link_id)
-        assert sealed is not None
-        return sealed
-    finally:
-        await platform.close()
-
-
-async def _open(settings: Settings, user_id: str, link_id: str, sealed: bytes) -> bytes:
-    platform = await build_platform(settings)
-    try:
-        return await platform.vault.open(user_id, sealed, f"bank-tokens:{link_id}".encode())
-    finally:
-        await platform.close()
-
-
-def _consent_status_at_bank(stack: Stack, link: dict[str, Any]) -> str:
-    """Ask the bank itself, as the platform's registered client (real HTTP)."""
-    entry = json.loads(stack.settings.banks or "[]")[0]
-    auth = (entry["client_id"], entry["client_secret"])
-    with httpx.Client(base_url=entry["base_url"], timeout=20) as bank:
-        token = bank.post("/as/token", data={"grant_type": "client_credentials",
-                                             "scope": "accounts"}, auth=auth).json()
-        consent = bank.get(f"/open-banking/v3.1/aisp/account-access-consents/"
-                           f"{link['consent_id']}",
-                           headers={"Authorization": f"Bearer {token['access_token']}"})
-    return str(consent.json()["Data"]["Status"])

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlite3
 from datetime import UTC, datetime, timedelta
 
-from tests.connect.test_linking import gateway_read
+from tests.connect.bank_side import gateway_read
 from tests.support.linking import NewUser, PlatformUser, link_bank
 from tests.support.stack import Stack
 

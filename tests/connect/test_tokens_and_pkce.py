@@ -9,7 +9,7 @@ from chatbank.bootstrap import build_platform
 from chatbank.config import Settings
 from chatbank.connect.model import state_digest
 from chatbank.connect.ob_client import TokenSet
-from tests.connect.test_linking import _consent_status_at_bank, gateway_read
+from tests.connect.bank_side import consent_status_at_bank, gateway_read
 from tests.support.linking import (
     NewUser,
     answer_at_bank,
@@ -62,4 +62,4 @@ def test_a_pkce_mismatch_leaves_no_link_and_deletes_the_consent(stack: Stack,
     assert "link_error=" in landed.headers["location"]
     (link,) = user.links()
     assert link["status"] == "failed"
-    assert _consent_status_at_bank(stack, link) in ("Revoked", "Rejected")
+    assert consent_status_at_bank(stack, link) in ("Revoked", "Rejected")

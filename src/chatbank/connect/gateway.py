@@ -77,9 +77,7 @@ class DataGateway:
                    actor: str = "assistant", bank_id: str | None = None,
                    params: dict[str, str] | None = None) -> GatewayResult:
         """Read `data_class` for `purpose` from every usable link (or just `bank_id`)."""
-        links = [link for link in await self.links.links_of(user_id)
-                 if link.status is not LinkStatus.FAILED
-                 and (bank_id is None or link.bank_id == bank_id)]
+        links = _links_to_read(await self.links.links_of(user_id), bank_id)
         if not links:
             refusal = check_read(None, purpose, data_class, self.clock.now())
             await self._audit(user_id, actor, purpose, None, data_class, refusal, reason)
@@ -178,6 +176,15 @@ class DataGateway:
         await self.audit.record(user_id=user_id, actor=actor, action="read",
                                 purpose=purpose.value, bank=bank, data_class=data_class.value,
                                 allowed=decision.allowed, code=decision.code, reason=reason)
+
+
+def _links_to_read(links: list[BankLink], bank_id: str | None) -> list[BankLink]:
+    """Links a read goes to: not failed ones, and for a bank with an active link only that one
+    (a revoked or superseded older link would only add a refusal to the access log)."""
+    active_banks = {link.bank_id for link in links if link.status is LinkStatus.ACTIVE}
+    return [link for link in links
+            if link.status is not LinkStatus.FAILED and (bank_id is None or link.bank_id == bank_id)
+            and (link.status is LinkStatus.ACTIVE or link.bank_id not in active_banks)]
 
 
 def _relative_path(next_url: str) -> str:

@@ -133,7 +133,23 @@ class Links:
         assert active is not None
         await self._audit(active, "link_created", True, None,
                           f"You linked {bank.name} for: {', '.join(active.purposes)}.")
+        await self._supersede_older_links(active, bank)
         return active
+
+    async def _supersede_older_links(self, new: BankLink, bank: BankEntry) -> None:
+        """Only a completed new link replaces the user's older active link to the same bank:
+        revoked as if the user had disconnected it, audited with code `superseded`."""
+        for old in await self.links_of(new.user_id):
+            if old.bank_id != new.bank_id or old.id == new.id or \
+                    old.status is not LinkStatus.ACTIVE:
+                continue
+            # Revoked first, so a read meanwhile skips it rather than finding no tokens.
+            async with self._tx() as tx:
+                await tx.set_status(old.id, LinkStatus.REVOKED, revoked_at=self.clock.now())
+            await self._end_at_bank(old, bank)
+            await self._shred_and_keep_others(new.user_id, revoked_link_id=old.id)
+            await self._audit(old, "link_revoked", True, "superseded",
+                              f"You linked {bank.name} again; the older link was replaced.")
 
     async def _fail(self, link: BankLink, bank: BankEntry, code: str, message: str) -> BankLink:
         async with self._tx() as tx:
@@ -142,6 +158,13 @@ class Links:
         await self._delete_consent_at_bank(link, bank)
         await self._audit(link, "link_failed", False, code, message)
         raise ChatbankError(code, message)
+
+    async def _end_at_bank(self, link: BankLink, bank: BankEntry) -> None:
+        """Revoke the link's token and delete its consent at the bank (best effort)."""
+        with contextlib.suppress(ChatbankError):
+            tokens = await self._load_tokens(link)
+            await self.ob.revoke_token(bank, tokens.refresh_token or tokens.access_token)
+        await self._delete_consent_at_bank(link, bank)
 
     async def _delete_consent_at_bank(self, link: BankLink, bank: BankEntry) -> None:
         with contextlib.suppress(ChatbankError):
@@ -218,10 +241,7 @@ class Links:
         link = await self.access_link_by_id(user_id, link_id)
         bank = self.directory.get(link.bank_id)
         if link.status in (LinkStatus.ACTIVE, LinkStatus.PENDING):
-            with contextlib.suppress(ChatbankError):
-                tokens = await self._load_tokens(link)
-                await self.ob.revoke_token(bank, tokens.refresh_token or tokens.access_token)
-            await self._delete_consent_at_bank(link, bank)
+            await self._end_at_bank(link, bank)
         await self._shred_and_keep_others(user_id, revoked_link_id=link.id)
         async with self._tx() as tx:
             if link.status in (LinkStatus.ACTIVE, LinkStatus.PENDING):

@@ -93,6 +93,9 @@ def _sentence(entry: AuditEntry, bank: str) -> str:
         AuditAction.CARD_CHANGED: f"{who} changed one of your cards at {bank}{why}",
     }
     text = sentences[action]
+    if action is AuditAction.LINK_REVOKED and entry.code == "superseded":
+        text = (f"Your older link to {bank} was replaced by the one you just made; it was "
+                f"revoked and the data chatbank kept from it was destroyed")
     if not entry.allowed:
         text += f" (refused: {_REFUSALS.get(entry.code or '', entry.code or 'not allowed')})"
     return text
