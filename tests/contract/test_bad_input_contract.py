@@ -10,12 +10,17 @@ from typing import Any
 
 from tests.contract.banks import RunningBank
 from tests.contract.openapi_check import check_exchange
-from tests.contract.test_pisp_contract import initiation
+from tests.contract.test_pisp_contract import bearer, initiation
 from tests.contract.tpp import AISP, PISP, Tpp
 
 
-def bearer(token: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {token}"}
+def authorised(bank: RunningBank, tpp: Tpp, amount: str) -> tuple[str, dict[str, Any], str]:
+    """A payment consent alice authorised: (consent id, its initiation, her access token)."""
+    order = initiation(bank, amount)
+    consent_id = tpp.create_payment_consent(order)
+    token = tpp.tokens_for(consent_id, scope="payments",
+                           accounts=[bank.account_ids("alice")[0]])["access_token"]
+    return consent_id, order, token
 
 
 def state(bank: RunningBank) -> tuple[int, int, int]:
@@ -35,9 +40,7 @@ def refused(response: Any, status: int = 400) -> str:
 def test_unknown_and_foreign_ids_are_refused_without_saying_whose(bank: RunningBank,
                                                                  tpp: Tpp) -> None:
     payer = bank.account_ids("alice")[0]
-    order = initiation(bank, "2.00")
-    consent_id = tpp.create_payment_consent(order)
-    user = tpp.tokens_for(consent_id, scope="payments", accounts=[payer])["access_token"]
+    consent_id, order, user = authorised(bank, tpp, "2.00")
     paid = tpp.signed_post(f"{PISP}/domestic-payments", {
         "Data": {"ConsentId": consent_id, "Initiation": order}, "Risk": {}}, user)
     payment_id = paid.json()["Data"]["DomesticPaymentId"]
@@ -62,10 +65,7 @@ def test_unknown_and_foreign_ids_are_refused_without_saying_whose(bank: RunningB
 
 def test_payments_under_a_wrong_consent_status_move_nothing(bank: RunningBank,
                                                            tpp: Tpp) -> None:
-    payer = bank.account_ids("alice")[0]
-    order = initiation(bank, "3.00")
-    consent_id = tpp.create_payment_consent(order)
-    user = tpp.tokens_for(consent_id, scope="payments", accounts=[payer])["access_token"]
+    consent_id, order, user = authorised(bank, tpp, "3.00")
     body = {"Data": {"ConsentId": consent_id, "Initiation": order}, "Risk": {}}
     assert tpp.signed_post(f"{PISP}/domestic-payments", body, user, "first").status_code == 201
     before = state(bank)
@@ -81,10 +81,7 @@ def test_payments_under_a_wrong_consent_status_move_nothing(bank: RunningBank,
 
 def test_a_replayed_payment_idempotency_key_with_another_body_moves_nothing(
         bank: RunningBank, tpp: Tpp) -> None:
-    payer = bank.account_ids("alice")[0]
-    order = initiation(bank, "6.00")
-    consent_id = tpp.create_payment_consent(order)
-    user = tpp.tokens_for(consent_id, scope="payments", accounts=[payer])["access_token"]
+    consent_id, order, user = authorised(bank, tpp, "6.00")
     body = {"Data": {"ConsentId": consent_id, "Initiation": order}, "Risk": {}}
     first = tpp.signed_post(f"{PISP}/domestic-payments", body, user, "pay-key")
     assert first.status_code == 201
@@ -100,10 +97,7 @@ def test_a_replayed_payment_idempotency_key_with_another_body_moves_nothing(
 
 def test_bad_amounts_in_a_payment_and_oversize_payment_bodies_move_nothing(
         bank: RunningBank, tpp: Tpp) -> None:
-    payer = bank.account_ids("alice")[0]
-    order = initiation(bank, "7.00")
-    consent_id = tpp.create_payment_consent(order)
-    user = tpp.tokens_for(consent_id, scope="payments", accounts=[payer])["access_token"]
+    consent_id, order, user = authorised(bank, tpp, "7.00")
     before = state(bank)
     for amount, currency in (("7.001", "GBP"), ("0.00", "GBP"), ("-7.00", "GBP"),
                              ("7.00", "XXX"), ("7", "JPY")):

@@ -3,34 +3,14 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
 import httpx
-import pytest
 
-from tests.contract.banks import RunningBank, running_bank
-from tests.contract.test_pisp_contract import initiation
+from tests.contract.banks import RunningBank
+from tests.contract.test_pisp_contract import bearer, initiation
 from tests.contract.tpp import AISP, PISP, SANDBOX_PASSWORD, Tpp, field_value
 
-
-@pytest.fixture(scope="module")
-def bank(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningBank]:
-    with running_bank(tmp_path_factory.mktemp("security-bank")) as started:
-        yield started
-
-
-@pytest.fixture
-def tpp(bank: RunningBank) -> Iterator[Tpp]:
-    client = Tpp.register(bank.url, name="Security TPP")
-    yield client
-    client.close()
-
-
 GUESSED = "bob"  # only this test signs in as bob: the lock-out must not hit the others
-
-
-def bearer(token: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {token}"}
 
 
 def test_a_replayed_refresh_token_kills_every_token_of_that_consent(tpp: Tpp) -> None:
