@@ -20,7 +20,7 @@ from tests.payments.flows import (
     ready_to_receive,
     total_available,
 )
-from tests.support.linking import NewUser
+from tests.support.linking import NewUser, PlatformUser
 from tests.support.stack import Stack
 
 
@@ -48,6 +48,14 @@ def sweep_later(settings: Settings, ahead: timedelta) -> None:
     asyncio.run(run())
 
 
+def assert_expiry_audited(payer: PlatformUser) -> None:
+    """The payer's access log says the payment expired, not that someone cancelled it."""
+    log = payer.http.get("/api/v1/privacy/access-log").json()["entries"]
+    endings = [e for e in log if e["action"] in ("payment_expired", "payment_cancelled")]
+    assert [e["action"] for e in endings] == ["payment_expired"], endings
+    assert endings[0]["text"].startswith("A payment expired"), endings[0]["text"]
+
+
 def test_a_request_expires_after_seven_days_and_can_no_longer_be_paid(
         stack: Stack, new_user: NewUser) -> None:
     alice, bob = new_user("Alice Adams"), new_user("Bob Brown")
@@ -62,6 +70,7 @@ def test_a_request_expires_after_seven_days_and_can_no_longer_be_paid(
     for user in (alice, bob):
         card = card_of(user, chat, request_id)
         assert (card["status"], card["reason"]) == ("expired", REQUEST_EXPIRED)
+    assert_expiry_audited(alice)
     refused = alice.post(f"/api/v1/payments/{request_id}/authorise", {"bank_id": "northbank"})
     assert refused.status_code == 409 and refused.json()["error"]["code"] == "invalid_state"
 
@@ -83,6 +92,7 @@ def test_a_payment_abandoned_at_the_bank_expires_and_a_late_answer_pays_nothing(
     for user in (alice, bob):
         card = card_of(user, chat, made["id"])
         assert (card["status"], card["reason"]) == ("expired", AUTHORISATION_LAPSED)
+    assert_expiry_audited(alice)
 
     before = total_available(stack, "alice")
     late = land(alice, answer_payment(stack, started.json()["authorize_url"], "alice"))

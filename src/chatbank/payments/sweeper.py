@@ -43,9 +43,7 @@ class PaymentSweeper:
                 moved = await self.payments.move(payment, PaymentStatus.EXPIRED, reason)
             except Conflict:
                 continue  # paid, cancelled or expired by someone else meanwhile
-            # The audit log has no "expired" action (privacy's list): an ending, coded `expired`.
-            await self.payments.record(payment.payer_id, "payment_cancelled", moved, True,
-                                       "expired")
+            await self.payments.record(payment.payer_id, "payment_expired", moved, True, None)
             log.info("event=payment_expired payment=%s was=%s", payment.id,
                      payment.status.value)
             expired.append(moved)

@@ -40,6 +40,7 @@ class AuditAction(StrEnum):
     PAYMENT_COMPLETED = "payment_completed"
     PAYMENT_REJECTED = "payment_rejected"
     PAYMENT_CANCELLED = "payment_cancelled"
+    PAYMENT_EXPIRED = "payment_expired"  # nobody paid or authorised it in time (the sweeper)
     PAYMENT_DECLINED = "payment_declined"
     LINK_STARTED = "link_started"
     LINK_CREATED = "link_created"

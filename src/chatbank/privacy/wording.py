@@ -79,6 +79,8 @@ def _sentence(entry: AuditEntry, bank: str) -> str:
         AuditAction.PAYMENT_COMPLETED: f"A payment from your {bank} account completed{why}",
         AuditAction.PAYMENT_REJECTED: f"A payment was not made{why}",
         AuditAction.PAYMENT_CANCELLED: f"A payment was cancelled{why}",
+        AuditAction.PAYMENT_EXPIRED: "A payment expired before it was made"
+                                     + (f" ('{entry.reason}')" if entry.reason else ""),
         AuditAction.PAYMENT_DECLINED: f"You declined a payment request{why}",
         AuditAction.LINK_STARTED: f"You started linking {bank}",
         AuditAction.LINK_CREATED: f"You linked {bank}{_granted(entry)}",
