@@ -55,7 +55,9 @@ async def realtime_socket(ws: WebSocket) -> None:
     platform.hub.attach(connection)
     writer = asyncio.create_task(_write_loop(ws, connection, platform))
     try:
-        await _read_loop(ws, connection, auth, platform)
+        # Its own task: each wake-up then resumes only the read loop's frames, not the ~15
+        # nested ASGI middleware coroutines this handler runs under (cancelled with it).
+        await asyncio.create_task(_read_loop(ws, connection, auth, platform))
     except WebSocketDisconnect:
         pass
     finally:
