@@ -138,20 +138,24 @@ def extract_slots(text: str, today: date, intent: str,
     except InvalidInput as exc:
         error = exc.code
     periods = find_periods(text, today)
+    contacts_named = tuple(find_names(text, candidates["contact"]))
     return Slots(
         amount=amount, amount_per_person=per_person, amount_error=error,
         period=(periods[0].start, periods[0].end) if periods else None,
-        counterparty=_counterparty(text, intent, candidates),
-        contacts_named=tuple(find_names(text, candidates["contact"])),
+        counterparty=_counterparty(text, intent, candidates, contacts_named),
+        contacts_named=contacts_named,
         account=find_account(text), category=find_category(text), card=find_card(text),
     )
 
 
-def _counterparty(text: str, intent: str,
-                  candidates: dict[CounterpartyKind, Sequence[str]]) -> Counterparty | None:
+def _counterparty(text: str, intent: str, candidates: dict[CounterpartyKind, Sequence[str]],
+                  contacts_named: Sequence[NameMatch]) -> Counterparty | None:
     best: Counterparty | None = None
     for kind in _KIND_ORDER.get(intent, _DEFAULT_ORDER):
-        found = find_name(text, candidates[kind])
+        if kind == "contact":  # find_name is the first of find_names: don't match twice
+            found = contacts_named[0] if contacts_named else None
+        else:
+            found = find_name(text, candidates[kind])
         if found is not None and (best is None or found.confidence > best.match.confidence):
             best = Counterparty(kind, found)
     return best

@@ -6,6 +6,7 @@ saved payees, merchants seen in the user's transactions) and says when the choic
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Sequence
@@ -14,6 +15,7 @@ from difflib import SequenceMatcher
 
 _AMBIGUITY_GAP = 0.2
 _MIN_SCORE = 0.6
+_MIN_SIMILARITY = 0.75  # string similarity below this is no fuzzy match at all
 _STOP = frozenset({
     "a", "an", "the", "my", "me", "to", "for", "from", "and", "of", "on", "in", "at", "i", "pay",
     "send", "how", "much", "did", "spend", "what", "is", "it", "back", "money", "please", "you",
@@ -31,6 +33,7 @@ class NameMatch:
     span: tuple[int, int] | None = None
 
 
+@functools.lru_cache(maxsize=8192)
 def normalise_name(text: str) -> str:
     """Lower case, accents and punctuation removed, single spaces ("Zoë O'Neil" → "zoe oneil")."""
     decomposed = unicodedata.normalize("NFKD", text.casefold())
@@ -53,9 +56,16 @@ def name_score(query: str, candidate: str) -> float:
         return 0.85
     if len(q) >= 3 and any(t.startswith(q) for t in tokens):
         return 0.75
-    fuzzy = max([SequenceMatcher(None, q, c).ratio()]
-                + [SequenceMatcher(None, q, t).ratio() for t in tokens])
-    return round(0.8 * fuzzy, 3) if fuzzy >= 0.75 else 0.0
+    fuzzy = max(_similarity(q, c), *(_similarity(q, t) for t in tokens))
+    return round(0.8 * fuzzy, 3) if fuzzy >= _MIN_SIMILARITY else 0.0
+
+
+def _similarity(a: str, b: str) -> float:
+    """difflib's ratio, or 0 when its cheap upper bound already rules out `_MIN_SIMILARITY`."""
+    matcher = SequenceMatcher(None, a, b)
+    if matcher.real_quick_ratio() < _MIN_SIMILARITY or matcher.quick_ratio() < _MIN_SIMILARITY:
+        return 0.0
+    return matcher.ratio()
 
 
 def match_name(query: str, candidates: Sequence[str]) -> NameMatch:
