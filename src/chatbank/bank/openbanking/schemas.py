@@ -65,6 +65,7 @@ class Initiation(_Strict):
     InstructedAmount: ActiveAmount
     DebtorAccount: CashAccount | None = None
     CreditorAccount: CreditorAccount
+    CreditorPostalAddress: dict[str, Any] | None = None  # OBPostalAddress6; kept, not used
     RemittanceInformation: Remittance | None = None
     SupplementaryData: dict[str, Any] | None = None
 
