@@ -108,12 +108,14 @@ def test_a_payment_the_payee_bank_refuses_ends_rejected_and_releases_the_hold(
         query_write(clearing.east.db, "UPDATE accounts SET status = 'Enabled' WHERE id = ?",
                     closed)
 
-    assert card["status"] == "rejected" and card["reason"]
+    # The payee bank's reason travels back through the scheme and the payer bank to the card.
+    assert (card["status"], card["reason"]) == ("rejected", "The payee's account is closed.")
     assert payment(alice, payment_id)["reason"] == card["reason"]
     status, transfer = bank_payment(clearing, payment_id)
     assert status == "Rejected" and transfer is not None
     scheme_id = clearing.payment_id(transfer)
     assert clearing.state_of(scheme_id) == "voided"
+    assert clearing.reject_code_of(scheme_id) == "creditor_account_closed"
     assert clearing.east.credits_for(scheme_id) == 0
     assert clearing.north.hold_state(transfer) == "voided"
     assert available(clearing, "northbank", "alice") == payer_before  # the hold is released

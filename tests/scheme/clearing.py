@@ -188,9 +188,16 @@ class Clearing:
             self.scheme = None
 
     def state_of(self, payment_id: str) -> str | None:
+        return self._column_of(payment_id, "state")
+
+    def reject_code_of(self, payment_id: str) -> str | None:
+        """The code the payee's bank gave when it refused the payment (None otherwise)."""
+        return self._column_of(payment_id, "reject_code")
+
+    def _column_of(self, payment_id: str, column: str) -> str | None:
         rows = query(self.scheme_settings.resolved_database_url,
-                     "SELECT state FROM scheme_payments WHERE payment_id = ?", payment_id)
-        return str(rows[0][0]) if rows else None
+                     f"SELECT {column} FROM scheme_payments WHERE payment_id = ?", payment_id)  # noqa: S608
+        return str(rows[0][0]) if rows and rows[0][0] is not None else None
 
     def payment_id(self, transfer_id: str) -> str:
         return scheme_payment_id(self.north.settings.scheme_member_id, transfer_id)

@@ -3,7 +3,9 @@
 - `POST /inbound-payments`: credit a customer with money from another bank, once per scheme
   payment id; a first-time credit after the scheme's `deliver_by` is refused (`payment_expired`),
   so the scheme can never credit a payee after the payer's hold may have lapsed.
-- `POST /outbound-payments/{transfer_id}/settle` | `/void`: post or release this bank's hold.
+- `POST /outbound-payments/{transfer_id}/settle` | `/void`: post or release this bank's hold;
+  a void carries the payee bank's `reason_code` and the scheme's `reason`, which become the
+  rejected OB payment's `StatusReasonDescription` (payment-details).
   A settle that arrives after the hold expired is still honoured (the payee was credited): the
   money leaves through the suspense account ("settled_late") so no money is created.
 
@@ -57,6 +59,8 @@ class InboundBody(BaseModel):
 
 class FinishBody(BaseModel):
     payment_id: str
+    reason_code: str | None = None  # on a void: why the payee's bank refused (a scheme code)
+    reason: str | None = None  # … and the scheme's words for it, shown to the customer
 
 
 def coded(status: int, code: str, message: str) -> JSONResponse:
@@ -106,8 +110,8 @@ async def inbound_payment(request: Request, bank: Runtime) -> JSONResponse:
 
 
 async def _outbound_hold(bank: BankRuntime, request: Request,
-                         transfer_id: str) -> JSONResponse | None:
-    """None when the call is signed and names one of this bank's scheme holds."""
+                         transfer_id: str) -> FinishBody | JSONResponse:
+    """The call's body when it is signed and names one of this bank's scheme holds."""
     raw = await _verified_body(request, bank)
     if isinstance(raw, JSONResponse):
         return raw
@@ -121,15 +125,15 @@ async def _outbound_hold(bank: BankRuntime, request: Request,
     if (hold is None or hold.kind != TransferKind.PENDING
             or hold.code != TransferCode.FASTER_PAYMENT_OUT):
         return coded(404, "transfer_not_found", "No outbound scheme transfer has that id.")
-    return None
+    return body
 
 
 @router.post("/outbound-payments/{transfer_id}/settle")
 async def settle_outbound(transfer_id: str, request: Request, bank: Runtime) -> JSONResponse:
     """The payee was credited: the held money leaves this bank (idempotent)."""
-    refusal = await _outbound_hold(bank, request, transfer_id)
-    if refusal is not None:
-        return refusal
+    body = await _outbound_hold(bank, request, transfer_id)
+    if isinstance(body, JSONResponse):
+        return body
     try:
         await bank.books.post_outbound(transfer_id)
     except Conflict as error:
@@ -157,9 +161,13 @@ async def _settle_late(bank: BankRuntime, transfer_id: str) -> None:
 @router.post("/outbound-payments/{transfer_id}/void")
 async def void_outbound(transfer_id: str, request: Request, bank: Runtime) -> JSONResponse:
     """The payee refused: release the hold (idempotent; an expired hold is already released)."""
-    refusal = await _outbound_hold(bank, request, transfer_id)
-    if refusal is not None:
-        return refusal
+    body = await _outbound_hold(bank, request, transfer_id)
+    if isinstance(body, JSONResponse):
+        return body
+    if body.reason:  # written before the hold is released, so "Rejected" never lacks its reason
+        await bank.payments.record_rejection(transfer_id, body.reason)
+        log.info("scheme.outbound_rejected transfer_id=%s code=%s", transfer_id,
+                 (body.reason_code or "")[:40])
     try:
         await bank.books.void_outbound(transfer_id)
     except NotFound:

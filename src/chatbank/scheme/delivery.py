@@ -20,7 +20,12 @@ import httpx
 
 from chatbank.core.clock import Clock, SystemClock
 from chatbank.scheme.model import PaymentState, SchemePayment, retry_delay_s
-from chatbank.scheme.protocol import API_PREFIX, SCHEME_PARTICIPANT, sign_request
+from chatbank.scheme.protocol import (
+    API_PREFIX,
+    SCHEME_PARTICIPANT,
+    reject_reason,
+    sign_request,
+)
 from chatbank.scheme.settings import SchemeSettings
 from chatbank.scheme.store import SqlPayments
 
@@ -101,7 +106,11 @@ class Delivery:
     async def _finish(self, payment: SchemePayment, settle: bool) -> None:
         action = "settle" if settle else "void"
         path = f"/outbound-payments/{payment.payer_transfer_id}/{action}"
-        await self._call(payment.payer_bank, path, {"payment_id": payment.payment_id})
+        body: dict[str, Any] = {"payment_id": payment.payment_id}
+        if not settle:  # the payer's bank tells its customer why the payee's bank said no
+            body |= {"reason_code": payment.reject_code or "rejected",
+                     "reason": reject_reason(payment.reject_code)}
+        await self._call(payment.payer_bank, path, body)
         await self.store.move(payment.payment_id, payment.state,
                               PaymentState.SETTLED if settle else PaymentState.VOIDED,
                               self.clock.now())

@@ -28,6 +28,22 @@ MAX_SKEW_S = 300
 API_PREFIX = "/scheme/v1"
 
 
+# Why a payee's bank refused a payment: stable codes and the words the payer is shown, one list
+# for every member (as a real scheme publishes its reject reason codes).
+REJECT_REASONS: Mapping[str, str] = {
+    "creditor_account_closed": "The payee's account is closed.",
+    "creditor_account_not_found": "The payee's bank has no account with those details.",
+    "currency_mismatch": "The payee's account cannot receive this currency.",
+    "payment_expired": "The payment reached the payee's bank too late and was returned.",
+}
+DEFAULT_REJECT_REASON = "The payee's bank refused the payment."
+
+
+def reject_reason(code: str | None) -> str:
+    """The words for a payee bank's reject code (a generic sentence for codes not listed)."""
+    return REJECT_REASONS.get(code or "", DEFAULT_REJECT_REASON)
+
+
 class SignatureError(Exception):
     """A request whose signature headers are missing, stale or wrong; `code` is stable."""
 

@@ -209,9 +209,11 @@ async def credit_inbound(
         raise InvalidInput("invalid_idempotency_id", "Give the scheme's transfer id.")
     payee = await SqlAccounts(conn).account_by_identification(
         credit.creditor_sort_code, credit.creditor_account_number)
-    if payee is None or payee.status != "Enabled":
+    if payee is None:
         raise NotFound("creditor_account_not_found",
                        "No account with that sort code and number exists at this bank.")
+    if payee.status != "Enabled":
+        raise InvalidInput("creditor_account_closed", "That account is closed to payments.")
     transfer_id = inbound_transfer_id(credit.transfer_id)
     ledger = SqlLedger(conn)
     result = (await ledger.create_transfers([TransferRequest(

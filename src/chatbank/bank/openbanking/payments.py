@@ -126,6 +126,14 @@ class DomesticPayments:
                         reject_reason=reason)
         return await self.get(payment.payment_id, client_id)
 
+    async def record_rejection(self, transfer_ref: str, reason: str) -> None:
+        """Why the payment behind ledger transfer `transfer_ref` was refused after it left
+        (the payee's bank, through the scheme); the first reason recorded stays."""
+        async with self.engine.begin() as conn:
+            await conn.execute(update(domestic_payments).where(
+                domestic_payments.c.transfer_ref == transfer_ref,
+                domestic_payments.c.reject_reason.is_(None)).values(reject_reason=reason[:200]))
+
     async def get(self, payment_id: str, client_id: str) -> DomesticPayment:
         """The client's payment, its status refreshed from the books while settling."""
         async with self.engine.connect() as conn:
