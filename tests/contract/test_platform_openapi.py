@@ -25,11 +25,30 @@ SESSION_ENDING = {"POST /api/v1/auth/logout", "POST /api/v1/privacy/delete-accou
 @pytest.fixture(scope="module")
 def signed_in(platform_url: str) -> Iterator[tuple[httpx.Client, str]]:
     with httpx.Client(base_url=platform_url, timeout=30.0) as http:
-        body = http.post("/api/v1/auth/signup", json={
-            "handle": unique_handle(), "display_name": "Fuzz Tester", "password": PASSWORD})
-        assert body.status_code == 201, body.text
-        http.cookies.clear()  # bearer only: no CSRF header needed, as an API client works
-        yield http, body.json()["token"]
+        yield http, sign_up(http)
+
+
+def sign_up(http: httpx.Client) -> str:
+    body = http.post("/api/v1/auth/signup", json={
+        "handle": unique_handle(), "display_name": "Fuzz Tester", "password": PASSWORD})
+    assert body.status_code == 201, body.text
+    http.cookies.clear()  # bearer only: no CSRF header needed, as an API client works
+    return str(body.json()["token"])
+
+
+def real_ids(http: httpx.Client, token: str) -> dict[str, str]:
+    """A group with a friend and a message in it, so generated requests also hit real rows."""
+    friend = http.get("/api/v1/me", headers={"Authorization": f"Bearer {sign_up(http)}"})
+    me = {"Authorization": f"Bearer {token}"}
+    group = http.post("/api/v1/conversations/group", headers=me, json={
+        "title": "fuzz", "member_ids": [friend.json()["user"]["id"]]})
+    assert group.status_code == 201, group.text
+    chat = group.json()["conversation"]["id"]
+    message = http.post(f"/api/v1/conversations/{chat}/messages", headers=me,
+                        json={"client_id": "fuzz-1", "text": "hello"})
+    assert message.status_code == 201, message.text
+    return {"conversation_id": chat, "message_id": message.json()["message"]["id"],
+            "user_id": friend.json()["user"]["id"]}
 
 
 def platform_schema(http: httpx.Client) -> schemathesis.BaseSchema:
@@ -43,12 +62,16 @@ def test_no_operation_answers_5xx_or_off_the_document(signed_in: tuple[httpx.Cli
                                                       mode: GenerationMode) -> None:
     http, token = signed_in
     send = send_with(http, lambda _case, _body: {"Authorization": f"Bearer {token}"})
+    ids = real_ids(http, token)
     exercised = []
     for operation in operations(platform_schema(http)):
         if operation.label in SESSION_ENDING:
             continue
         exercise(operation, send, examples=5 if mode is GenerationMode.POSITIVE else 3,
                  mode=mode)
+        fixed = {name: value for name, value in ids.items() if f"{{{name}}}" in operation.path}
+        if fixed and mode is GenerationMode.POSITIVE:
+            exercise(operation, send, examples=3, path_parameters=fixed)
         exercised.append(operation.label)
     assert len(exercised) >= 40
     assert http.get("/api/v1/me", headers={"Authorization": f"Bearer {token}"}).status_code == 200
