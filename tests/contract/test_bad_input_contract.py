@@ -6,9 +6,12 @@ moves: consents, payments and balances are counted before and after.
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
-from tests.contract.banks import RunningBank
+import pytest
+
+from tests.contract.banks import RunningBank, running_bank
 from tests.contract.openapi_check import check_exchange
 from tests.contract.test_pisp_contract import bearer, initiation
 from tests.contract.tpp import AISP, PISP, Tpp
@@ -110,3 +113,25 @@ def test_bad_amounts_in_a_payment_and_oversize_payment_bodies_move_nothing(
     refused(oversize)
     assert oversize.json()["Code"] == "payload_too_large"
     assert state(bank) == before
+
+
+def test_expired_access_tokens_are_refused_for_reads_and_payments(
+        tmp_path_factory: pytest.TempPathFactory) -> None:
+    with running_bank(tmp_path_factory.mktemp("short-tokens"), access_token_ttl_s=2) as bank:
+        tpp = Tpp.register(bank.url, name="Slow TPP")
+        try:
+            payer = bank.account_ids("alice")[0]
+            reader = tpp.tokens_for(tpp.create_account_consent(),
+                                    accounts=[payer])["access_token"]
+            consent_id, order, payer_token = authorised(bank, tpp, "1.00")
+            issued_at = time.monotonic()
+            while time.monotonic() - issued_at < 3.0:  # the bank's clock must pass 2 s
+                time.sleep(0.2)
+            before = state(bank)
+            assert refused(tpp.http.get(f"{AISP}/accounts", headers=bearer(reader)), 401)
+            assert refused(tpp.signed_post(f"{PISP}/domestic-payments", {
+                "Data": {"ConsentId": consent_id, "Initiation": order}, "Risk": {}},
+                payer_token), 401)
+            assert state(bank) == before
+        finally:
+            tpp.close()
