@@ -30,6 +30,8 @@ from chatbank.messenger.adapters.send_path import (
     same_content,
 )
 from chatbank.messenger.adapters.send_statements_sqlite import (
+    INSERT_EVENT,
+    INSERT_MESSAGE,
     SqliteSendStatements,
     message_from_row,
     sqlite_timestamp,
@@ -52,11 +54,6 @@ _BLOCKS = ("SELECT blocker_id, blocked_id FROM blocks"
            " WHERE blocker_id IN ({0}) AND blocked_id IN ({0})")
 _BUMP = ("UPDATE conversations SET last_seq = last_seq + ?, last_activity_at = ?"
          " WHERE id = ? RETURNING last_seq")
-_INSERT_MESSAGES = ("INSERT INTO messages (id, conversation_id, seq, sender_id, client_id, text,"
-                    " card_kind, card_payload, reply_to_id, created_at)"
-                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
-_INSERT_EVENTS = ("INSERT INTO conversation_events (conversation_id, seq, kind, actor_id,"
-                  " payload, created_at) VALUES (?, ?, 'message.new', ?, ?, ?)")
 
 
 def _marks(count: int) -> str:
@@ -193,6 +190,6 @@ def _insert(cursor: sqlite3.Cursor, requests: list[PostRequest], reads: _Reads, 
         message_rows.append((message.id, req.conversation_id, seq, req.sender_id, req.client_id,
                              req.text, req.card_kind, card, req.reply_to_id, stamp))
         event_rows.append((req.conversation_id, seq, req.sender_id, outcome.wire_json, stamp))
-    cursor.executemany(_INSERT_MESSAGES, message_rows)
-    cursor.executemany(_INSERT_EVENTS, event_rows)
+    cursor.executemany(INSERT_MESSAGE, message_rows)
+    cursor.executemany(INSERT_EVENT, event_rows)
     return outcomes

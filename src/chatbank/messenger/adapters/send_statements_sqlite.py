@@ -22,10 +22,10 @@ _BLOCKED = ("SELECT count(*) FROM blocks WHERE (blocker_id = ? AND blocked_id = 
             " OR (blocker_id = ? AND blocked_id = ?)")
 _NEXT_SEQ = ("UPDATE conversations SET last_seq = last_seq + 1, last_activity_at = ?"
              " WHERE id = ? RETURNING last_seq")
-_INSERT_MESSAGE = ("INSERT INTO messages (id, conversation_id, seq, sender_id, client_id, text,"
+INSERT_MESSAGE = ("INSERT INTO messages (id, conversation_id, seq, sender_id, client_id, text,"
                    " card_kind, card_payload, reply_to_id, created_at)"
                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
-_INSERT_EVENT = ("INSERT INTO conversation_events (conversation_id, seq, kind, actor_id,"
+INSERT_EVENT = ("INSERT INTO conversation_events (conversation_id, seq, kind, actor_id,"
                  " payload, created_at) VALUES (?, ?, 'message.new', ?, ?, ?)")
 
 
@@ -85,9 +85,9 @@ class SqliteSendStatements:
     def insert(self, message: Message, payload: dict[str, Any], payload_json: str) -> None:
         stamp = self._stamp(message.created_at)
         card = json.dumps(message.card_payload) if message.card_payload is not None else None
-        self.cursor.execute(_INSERT_MESSAGE, (
+        self.cursor.execute(INSERT_MESSAGE, (
             message.id, message.conversation_id, message.seq, message.sender_id,
             message.client_id, message.text, message.card_kind, card, message.reply_to_id,
             stamp))
-        self.cursor.execute(_INSERT_EVENT, (message.conversation_id, message.seq,
+        self.cursor.execute(INSERT_EVENT, (message.conversation_id, message.seq,
                                             message.sender_id, payload_json, stamp))
