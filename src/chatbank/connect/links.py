@@ -1,7 +1,9 @@
 """Linking a bank (consent + PAR + PKCE + redirect), keeping tokens fresh, and revoking.
 
 `do_*` methods write, audit and notify in one place; nothing is left half-made: a failed
-callback marks the link failed and deletes the consent at the bank.
+callback marks the link failed and deletes the consent at the bank. A completed link to a bank
+the user has already linked supersedes the older link (revoked as a user revoke would), so one
+bank never answers twice; a failed or abandoned new link leaves the older one working.
 """
 
 from __future__ import annotations
