@@ -23,7 +23,7 @@ from chatbank.bank.auth.server import AuthorisationServer
 from chatbank.bank.auth.sessions import CustomerSessions
 from chatbank.bank.books import BankBooks
 from chatbank.bank.db import create_bank_engine, upgrade_bank_database
-from chatbank.bank.openbanking import aisp, pisp
+from chatbank.bank.openbanking import aisp, pisp, pisp_scheduled
 from chatbank.bank.openbanking.consents import Consents
 from chatbank.bank.openbanking.edge import BankEdge
 from chatbank.bank.openbanking.errors import install_ob_error_handlers
@@ -31,6 +31,7 @@ from chatbank.bank.openbanking.idempotency import IdempotencyStore
 from chatbank.bank.openbanking.jws import SigningKey
 from chatbank.bank.openbanking.payments import DomesticPayments
 from chatbank.bank.openbanking.runtime import BankRuntime
+from chatbank.bank.openbanking.scheduled import ScheduledPayments
 from chatbank.bank.scheme_api import router as scheme_router
 from chatbank.bank.scheme_client import SchemeRelay
 from chatbank.bank.seed import SeedReport, seed_bank
@@ -62,7 +63,8 @@ def build_runtime(settings: BankSettings, signing_key: SigningKey) -> BankRuntim
         server=AuthorisationServer(engine, settings, consents.is_live),
         sessions=CustomerSessions(engine, settings, books, limiter), consents=consents,
         idempotency=IdempotencyStore(engine), payments=DomesticPayments(engine, consents, books),
-        books=books, templates=templates)
+        books=books, templates=templates,
+        scheduled=ScheduledPayments(engine, consents, books))
 
 
 async def prepare_bank(settings: BankSettings, sort_code_prefix: str,
@@ -87,6 +89,7 @@ def create_bank_app(settings: BankSettings) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.bank = build_runtime(settings, signing_key)
+        runner = asyncio.create_task(app.state.bank.scheduled.run_forever(), name="scheduled")
         relay = None
         if settings.scheme_url and settings.scheme_secret:
             relay = SchemeRelay(settings, app.state.bank.books)
@@ -99,14 +102,18 @@ def create_bank_app(settings: BankSettings) -> FastAPI:
                 with contextlib.suppress(asyncio.CancelledError):
                     await relay_task
                 await relay.aclose()
+            runner.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await runner
             await app.state.bank.books.close()
             await app.state.bank.engine.dispose()
 
     app = FastAPI(title=f"{settings.name} (chatbank sandbox bank)", version="3.1.11",
                   lifespan=lifespan, docs_url=None, redoc_url=None, openapi_url=None)
     install_ob_error_handlers(app)
-    for router in (auth_routes.router, aisp.router, pisp.router, pages.router,
-                   approval.router, dashboard.router, scheme_router, card_controls.router):
+    for router in (auth_routes.router, aisp.router, pisp.router, pisp_scheduled.router,
+                   pages.router, approval.router, dashboard.router, scheme_router,
+                   card_controls.router):
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=WEB_DIR / "static"), name="static")
     app.add_middleware(BankEdge, max_bytes=settings.max_body_bytes, key=signing_key,

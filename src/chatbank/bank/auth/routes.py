@@ -13,13 +13,13 @@ from pydantic import BaseModel, Field
 from chatbank.bank.auth.clients import AUTH_METHODS, Client, ClientCredentials
 from chatbank.bank.auth.request_object import authorisation_parameters
 from chatbank.bank.auth.server import main_scope
-from chatbank.bank.openbanking.consents import ACCOUNT_ACCESS, DOMESTIC_PAYMENT
+from chatbank.bank.openbanking.consents import ACCOUNT_ACCESS, PAYMENT_KINDS
 from chatbank.bank.openbanking.runtime import Runtime
 from chatbank.bank.web.common import flow_cookie, message_page
 from chatbank.core.errors import ChatbankError, Forbidden, InvalidInput
 
 router = APIRouter()
-KIND_BY_SCOPE = {"accounts": ACCOUNT_ACCESS, "payments": DOMESTIC_PAYMENT}
+KINDS_BY_SCOPE = {"accounts": (ACCOUNT_ACCESS,), "payments": PAYMENT_KINDS}
 OptionalForm = Annotated[str | None, Form()]
 
 
@@ -101,9 +101,9 @@ async def pushed_authorisation_request(
 
 
 async def _check_intent(bank: Runtime, client: Client, consent_id: str, scope: str) -> None:
-    kind = KIND_BY_SCOPE[main_scope(scope)]
+    kinds = KINDS_BY_SCOPE[main_scope(scope)]
     consent = await bank.consents.find(consent_id)
-    if consent is None or consent.client_id != client.client_id or consent.kind != kind:
+    if consent is None or consent.client_id != client.client_id or consent.kind not in kinds:
         raise InvalidInput("invalid_request", "openbanking_intent_id is not your consent.")
     if consent.status != "AwaitingAuthorisation":
         raise InvalidInput("invalid_request", "The consent is not awaiting authorisation.")

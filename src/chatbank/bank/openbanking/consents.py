@@ -1,7 +1,8 @@
 """Consents: what a third party asked for, what the customer authorised, and its lifecycle.
 
 Account-access: AwaitingAuthorisation → Authorised | Rejected; Authorised → Revoked.
-Domestic payment: AwaitingAuthorisation → Authorised | Rejected; Authorised → Consumed (once).
+Domestic (and scheduled) payment: AwaitingAuthorisation → Authorised | Rejected;
+Authorised → Consumed (once).
 """
 
 from __future__ import annotations
@@ -21,6 +22,9 @@ from chatbank.core.ids import new_id
 
 ACCOUNT_ACCESS = "account-access"
 DOMESTIC_PAYMENT = "domestic-payment"
+SCHEDULED_PAYMENT = "scheduled-payment"
+PAYMENT_KINDS = (DOMESTIC_PAYMENT, SCHEDULED_PAYMENT)
+ID_PREFIX = {ACCOUNT_ACCESS: "aac", DOMESTIC_PAYMENT: "pdc", SCHEDULED_PAYMENT: "sdc"}
 MAX_CONSENT_DAYS = 365
 TRANSACTION_READS = {"ReadTransactionsBasic", "ReadTransactionsDetail"}
 TRANSACTION_DIRECTIONS = {"ReadTransactionsCredits", "ReadTransactionsDebits"}
@@ -101,7 +105,7 @@ class Consents:
                      initiation: dict[str, Any] | None = None) -> Consent:
         """Store a new consent awaiting the customer's authorisation."""
         now = utc_now()
-        values = {"consent_id": new_id("aac" if kind == ACCOUNT_ACCESS else "pdc"),
+        values = {"consent_id": new_id(ID_PREFIX[kind]),
                   "kind": kind, "client_id": client_id, "status": "AwaitingAuthorisation",
                   "permissions": permissions, "expires_at": expires_at,
                   "transaction_from": transaction_from, "transaction_to": transaction_to,

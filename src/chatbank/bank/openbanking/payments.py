@@ -50,15 +50,18 @@ class DomesticPayment:
         return cls(**values)
 
 
-def transfer_request(consent: Consent, initiation: dict[str, Any]) -> DomesticTransferRequest:
-    """The books' transfer for this consent; its idempotency id is the consent id."""
+def transfer_request(consent: Consent, initiation: dict[str, Any],
+                     idempotency_id: str | None = None) -> DomesticTransferRequest:
+    """The books' transfer for this consent; its idempotency id is the consent id unless
+    given (a scheduled payment uses its payment id)."""
     amount = initiation["InstructedAmount"]
     money = Money.from_decimal_string(amount["Amount"], amount["Currency"])
     creditor = initiation["CreditorAccount"]
     remittance = initiation.get("RemittanceInformation") or {}
     reference = remittance.get("Reference") or initiation["EndToEndIdentification"]
     return DomesticTransferRequest(
-        idempotency_id=f"ob-payment:{consent.consent_id}", from_account_id=consent.account_ids[0],
+        idempotency_id=idempotency_id or f"ob-payment:{consent.consent_id}",
+        from_account_id=consent.account_ids[0],
         creditor_sort_code=creditor["Identification"][:6],
         creditor_account_number=creditor["Identification"][6:],
         creditor_name=creditor["Name"][:70], amount_minor=money.amount_minor,

@@ -7,6 +7,7 @@ POSTs carry `x-jws-signature` (checked against the client's registered JWKS) and
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -61,6 +62,27 @@ def check_initiation(initiation: Initiation) -> None:
                           "UK.OBIE.Unsupported.AccountIdentifier",
                           "Identification is a 6-digit sort code and 8-digit account number.",
                           f"Data.Initiation.{name}.Identification")
+
+
+def check_submission(consent: Consent, consent_id: str, raw: bytes) -> None:
+    """A payment submission names the token's consent and repeats its initiation exactly."""
+    if consent_id != consent.consent_id:
+        raise OBError(400, "consent_mismatch", "UK.OBIE.Resource.ConsentMismatch",
+                      "Data.ConsentId is not the consent of this token.", "Data.ConsentId")
+    if json.loads(raw)["Data"]["Initiation"] != consent.initiation:
+        raise OBError(400, "initiation_mismatch", "UK.OBIE.Resource.ConsentMismatch",
+                      "Data.Initiation differs from the authorised consent.", "Data.Initiation")
+
+
+def status_detail(transaction_id: str, status: str, updated_at: datetime,
+                  reject_reason: str | None) -> dict[str, Any]:
+    """One entry of the OB payment-details `PaymentStatus` list."""
+    detail: dict[str, Any] = {"PaymentTransactionId": transaction_id, "Status": status,
+                              "StatusUpdateDateTime": views.stamp(updated_at)}
+    if reject_reason:
+        detail["StatusDetail"] = {"Status": "Rejected", "StatusReason": "ProprietaryRejection",
+                                  "StatusReasonDescription": reject_reason[:256]}
+    return detail
 
 
 def consent_json(consent: Consent) -> dict[str, Any]:
@@ -133,13 +155,7 @@ async def create_payment(request: Request, bank: Runtime) -> JSONResponse:
 
     async def run(raw: bytes) -> StoredResponse:
         body = parse_body(DomesticPaymentRequest, raw)
-        if body.Data.ConsentId != consent.consent_id:
-            raise OBError(400, "consent_mismatch", "UK.OBIE.Resource.ConsentMismatch",
-                          "Data.ConsentId is not the consent of this token.", "Data.ConsentId")
-        if json.loads(raw)["Data"]["Initiation"] != consent.initiation:
-            raise OBError(400, "initiation_mismatch", "UK.OBIE.Resource.ConsentMismatch",
-                          "Data.Initiation differs from the authorised consent.",
-                          "Data.Initiation")
+        check_submission(consent, body.Data.ConsentId, raw)
         payment = await bank.payments.execute(consent, grant.client_id)
         return StoredResponse(201, {
             "Data": payment_json(payment),
@@ -162,12 +178,7 @@ async def get_payment_details(payment_id: str, request: Request,
     """The payment's status history in the OB payment-details shape."""
     grant = await client_grant(request, bank, "payments")
     payment = await bank.payments.get(payment_id, grant.client_id)
-    detail: dict[str, Any] = {
-        "PaymentTransactionId": payment.transfer_ref or payment.payment_id,
-        "Status": payment.status if payment.status != "Pending" else "Pending",
-        "StatusUpdateDateTime": views.stamp(payment.status_updated_at)}
-    if payment.reject_reason:
-        detail["StatusDetail"] = {"Status": "Rejected", "StatusReason": "ProprietaryRejection",
-                                  "StatusReasonDescription": payment.reject_reason[:256]}
+    detail = status_detail(payment.transfer_ref or payment.payment_id, payment.status,
+                           payment.status_updated_at, payment.reject_reason)
     return {"Data": {"PaymentStatus": [detail]},
             **_self(bank, f"/domestic-payments/{payment_id}/payment-details")}

@@ -17,6 +17,7 @@ from chatbank.bank.openbanking.consents import Consents
 from chatbank.bank.openbanking.idempotency import IdempotencyStore
 from chatbank.bank.openbanking.jws import SigningKey
 from chatbank.bank.openbanking.payments import DomesticPayments
+from chatbank.bank.openbanking.scheduled import ScheduledPayments
 from chatbank.bank.settings import BankSettings
 from chatbank.core.ratelimit import RateLimiter
 
@@ -37,6 +38,7 @@ class BankRuntime:
     payments: DomesticPayments
     books: BankBooks
     templates: Environment
+    scheduled: ScheduledPayments
 
 
 def _runtime(request: Request) -> BankRuntime:

@@ -94,3 +94,34 @@ class DomesticPaymentRequest(_Strict):
 
     Data: DomesticPaymentData
     Risk: dict[str, Any]
+
+
+class ScheduledInitiation(Initiation):
+    RequestedExecutionDateTime: datetime
+
+
+class ScheduledConsentData(_Strict):
+    Permission: Literal["Create"]
+    ReadRefundAccount: Literal["No", "Yes"] | None = None
+    Initiation: ScheduledInitiation
+    Authorisation: dict[str, Any] | None = None
+    SCASupportData: dict[str, Any] | None = None
+
+
+class ScheduledConsentRequest(_Strict):
+    """OBWriteDomesticScheduledConsent4."""
+
+    Data: ScheduledConsentData
+    Risk: dict[str, Any]
+
+
+class ScheduledPaymentData(_Strict):
+    ConsentId: str = Field(min_length=1, max_length=128)
+    Initiation: ScheduledInitiation
+
+
+class ScheduledPaymentRequest(_Strict):
+    """OBWriteDomesticScheduled2."""
+
+    Data: ScheduledPaymentData
+    Risk: dict[str, Any]

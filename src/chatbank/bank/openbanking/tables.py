@@ -1,4 +1,4 @@
-"""Tables of the OB API: consents (account access and domestic payments), payments, idempotency."""
+"""Tables of the OB API: consents, domestic (and scheduled) payments, idempotency."""
 
 from __future__ import annotations
 
@@ -49,4 +49,22 @@ idempotency_records = Table(
     Column("status_code", Integer, nullable=False),
     Column("response_body", Text, nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+scheduled_payments = Table(
+    "ob_scheduled_payments", bank_metadata,
+    Column("payment_id", String(40), primary_key=True),
+    Column("consent_id", String(64), nullable=False, unique=True),
+    Column("client_id", String(64), nullable=False),
+    Column("customer_id", String(64), nullable=False),
+    Column("status", String(40), nullable=False),
+    Column("initiation", JSON, nullable=False),
+    Column("debtor_account_id", String(64), nullable=False),
+    Column("execute_at", DateTime(timezone=True), nullable=False),
+    Column("executed_at", DateTime(timezone=True), nullable=True),
+    Column("transfer_ref", String(128), nullable=True),
+    Column("reject_reason", String(200), nullable=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("status_updated_at", DateTime(timezone=True), nullable=False),
+    Index("ix_ob_scheduled_payments_due", "executed_at", "execute_at"),
 )

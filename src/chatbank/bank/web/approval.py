@@ -15,7 +15,7 @@ from fastapi.responses import Response
 
 from chatbank.bank.auth.sessions import CustomerSession
 from chatbank.bank.books import Account
-from chatbank.bank.openbanking.consents import DOMESTIC_PAYMENT, Consent
+from chatbank.bank.openbanking.consents import PAYMENT_KINDS, Consent
 from chatbank.bank.openbanking.runtime import BankRuntime, Runtime
 from chatbank.bank.web.common import current_session, flow_cookie, go, message_page, render
 from chatbank.bank.web.wording import initiation_binding, payment_summary, permission_words
@@ -26,7 +26,7 @@ router = APIRouter()
 
 def eligible_accounts(consent: Consent, accounts: list[Account]) -> list[Account]:
     """Accounts the customer may pick: any for data; for a payment the named debtor (if any)."""
-    if consent.kind != DOMESTIC_PAYMENT:
+    if consent.kind not in PAYMENT_KINDS:
         return accounts
     initiation = consent.initiation or {}
     currency = initiation["InstructedAmount"]["Currency"]
@@ -117,7 +117,7 @@ def _check_pick(consent: Consent, picked: list[str], binding: str,
     chosen = list(dict.fromkeys(picked))
     if not chosen or any(a not in allowed for a in chosen):
         raise ChatbankError("invalid_account_choice", "Pick one or more of your accounts.")
-    if consent.kind == DOMESTIC_PAYMENT:
+    if consent.kind in PAYMENT_KINDS:
         if len(chosen) != 1:
             raise ChatbankError("invalid_account_choice", "Pick the one account to pay from.")
         if not hmac.compare_digest(binding, initiation_binding(consent.initiation or {})):

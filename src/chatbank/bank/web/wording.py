@@ -47,7 +47,8 @@ def initiation_binding(initiation: dict[str, Any]) -> str:
 
 
 def payment_summary(initiation: dict[str, Any]) -> dict[str, str]:
-    """Amount, payee and reference of a payment, formatted for the consent page."""
+    """Amount, payee, reference (and the requested date of a scheduled payment) of a payment,
+    formatted for the consent page."""
     amount = initiation["InstructedAmount"]
     money = Money.from_decimal_string(amount["Amount"], amount["Currency"])
     creditor = initiation["CreditorAccount"]
@@ -57,4 +58,5 @@ def payment_summary(initiation: dict[str, Any]) -> dict[str, str]:
     return {"amount": f"{symbol}{money.to_decimal_string()}", "payee": str(creditor["Name"]),
             "sort_code": f"{ident[0:2]}-{ident[2:4]}-{ident[4:6]}",
             "account_number": ident[6:14],
-            "reference": str(remittance.get("Reference") or initiation["EndToEndIdentification"])}
+            "reference": str(remittance.get("Reference") or initiation["EndToEndIdentification"]),
+            "when": str(initiation.get("RequestedExecutionDateTime") or "")}
