@@ -192,6 +192,14 @@ class TransactionPage:
 
 
 @dataclass(frozen=True, slots=True)
+class StatementSlice:
+    """A page of statement lines and the number of lines in the whole window."""
+
+    items: list[Transaction]
+    total: int
+
+
+@dataclass(frozen=True, slots=True)
 class DomesticTransferRequest:
     """A payment from a customer's account to any UK sort code + account number."""
 

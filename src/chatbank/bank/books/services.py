@@ -23,6 +23,7 @@ from chatbank.bank.books.model import (
     Beneficiary,
     Card,
     CardStatus,
+    CreditDebit,
     Customer,
     DirectDebit,
     DomesticTransferRequest,
@@ -30,6 +31,7 @@ from chatbank.bank.books.model import (
     Party,
     ScheduledPayment,
     StandingOrder,
+    StatementSlice,
     TransactionPage,
     TransferOutcome,
 )
@@ -139,6 +141,20 @@ class BankBooks:
             account = await _owned_account(conn, customer_id, account_id)
             return await SqlStatements(conn).statement(
                 account.id, account.ledger_account_id, window, limit, cursor)
+
+    async def statement_slice(
+        self, customer_id: str, account_id: str, window: tuple[datetime, datetime],
+        sides: frozenset[CreditDebit], limit: int, offset: int,
+    ) -> StatementSlice:
+        """Page `offset // limit` of the lines on `sides` booked in [from, to), newest first,
+        with the window's line count (for numbered pages)."""
+        if not 1 <= limit <= MAX_PAGE or offset < 0:
+            raise InvalidInput("invalid_limit", f"Ask for 1 to {MAX_PAGE} transactions a page.")
+        async with self._read() as conn:
+            account = await _owned_account(conn, customer_id, account_id)
+            return await SqlStatements(conn).statement_slice(
+                account.id, account.ledger_account_id, (as_utc(window[0]), as_utc(window[1])),
+                sides, limit, offset)
 
     async def beneficiaries(self, customer_id: str,
                             account_id: str | None = None) -> list[Beneficiary]:

@@ -7,11 +7,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, insert, or_, select
+from sqlalchemy import ColumnElement, Select, and_, func, insert, or_, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from chatbank.bank.books.model import (
     CreditDebit,
+    StatementSlice,
     Transaction,
     TransactionPage,
     TransactionStatus,
@@ -78,14 +79,7 @@ class SqlStatements:
         limit: int, cursor: str | None,
     ) -> TransactionPage:
         """Booked and still-pending lines, newest first, within [from, to)."""
-        touches = or_(t.c.debit_account_id == ledger_account_id,
-                      t.c.credit_account_id == ledger_account_id)
-        visible = or_(t.c.kind.in_((TransferKind.POSTED.value, TransferKind.POST_PENDING.value)),
-                      and_(t.c.kind == TransferKind.PENDING.value,
-                           t.c.state == PendingState.PENDING.value))
-        query = (select(t, d).join(d, d.c.transfer_id == t.c.id)
-                 .where(touches, visible, d.c.booking_at >= window[0], d.c.booking_at < window[1])
-                 .order_by(d.c.booking_at.desc(), t.c.seq.desc()).limit(limit + 1))
+        query = _lines(ledger_account_id, window, ALL_SIDES).limit(limit + 1)
         if cursor is not None:
             booking_at, seq = decode_cursor(cursor)
             query = query.where(or_(d.c.booking_at < booking_at,
@@ -97,6 +91,53 @@ class SqlStatements:
             last = rows[limit - 1]
             next_cursor = encode_cursor(last.booking_at, last.seq)
         return TransactionPage(items, next_cursor)
+
+    async def statement_slice(
+        self, account_id: str, ledger_account_id: str, window: tuple[datetime, datetime],
+        sides: frozenset[CreditDebit], limit: int, offset: int,
+    ) -> StatementSlice:
+        """One numbered page of the lines on `sides` (newest first) and how many there are:
+        the database filters, counts, sorts and cuts, so only the page's rows are read out."""
+        if not sides:
+            return StatementSlice([], 0)
+        touches = _touches(ledger_account_id, sides)
+        total = (await self.conn.execute(
+            select(func.count()).select_from(t.join(d, d.c.transfer_id == t.c.id))
+            .where(touches, _visible(), *_booked_in(window)))).scalar_one()
+        if offset >= total:
+            return StatementSlice([], total)
+        rows = await self.conn.execute(
+            _lines(ledger_account_id, window, sides).limit(limit).offset(offset))
+        return StatementSlice(
+            [row_to_transaction(r, account_id, ledger_account_id) for r in rows], total)
+
+
+ALL_SIDES = frozenset(CreditDebit)
+
+
+def _touches(ledger_account_id: str, sides: frozenset[CreditDebit]) -> ColumnElement[bool]:
+    """Transfers where the account is on one of `sides` (Debit: it paid; Credit: it got)."""
+    column = {CreditDebit.DEBIT: t.c.debit_account_id, CreditDebit.CREDIT: t.c.credit_account_id}
+    return or_(*(column[side] == ledger_account_id for side in sorted(sides)))
+
+
+def _visible() -> ColumnElement[bool]:
+    """Posted lines and pending holds not yet posted or voided."""
+    return or_(t.c.kind.in_((TransferKind.POSTED.value, TransferKind.POST_PENDING.value)),
+               and_(t.c.kind == TransferKind.PENDING.value,
+                    t.c.state == PendingState.PENDING.value))
+
+
+def _booked_in(window: tuple[datetime, datetime]) -> tuple[ColumnElement[bool], ...]:
+    return d.c.booking_at >= window[0], d.c.booking_at < window[1]
+
+
+def _lines(ledger_account_id: str, window: tuple[datetime, datetime],
+           sides: frozenset[CreditDebit]) -> Select[Any]:
+    """Statement rows (transfer + details) on `sides` in [from, to), newest first."""
+    return (select(t, d).join(d, d.c.transfer_id == t.c.id)
+            .where(_touches(ledger_account_id, sides), _visible(), *_booked_in(window))
+            .order_by(d.c.booking_at.desc(), t.c.seq.desc()))
 
 
 def row_to_transaction(row: Any, account_id: str, ledger_account_id: str) -> Transaction:

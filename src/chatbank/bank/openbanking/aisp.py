@@ -10,7 +10,7 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
 
-from chatbank.bank.books import Transaction
+from chatbank.bank.books import CreditDebit, StatementSlice
 from chatbank.bank.openbanking import views
 from chatbank.bank.openbanking.access import (
     client_grant,
@@ -34,8 +34,6 @@ AISP = "/open-banking/v3.1/aisp"
 router = APIRouter(prefix=AISP)
 FAR_PAST = datetime(1970, 1, 1, tzinfo=UTC)
 FAR_FUTURE = datetime(9999, 1, 1, tzinfo=UTC)
-MAX_STATEMENT_LINES = 5000
-STATEMENT_CHUNK = 1000
 
 
 def envelope(bank: BankRuntime, request: Request, data: dict[str, Any],
@@ -171,40 +169,24 @@ async def get_transactions(account_id: str, request: Request, bank: Runtime) -> 
     """Statement lines in the window, newest first, `page_size` per page (`?page=N`)."""
     _grant, consent = await consent_grant(request, bank, ACCOUNT_ACCESS)
     granted = require_permission(consent, "ReadTransactionsBasic", "ReadTransactionsDetail")
-    directions = {p.removeprefix("ReadTransactions").removesuffix("s")
-                  for p in consent.permissions if p in ("ReadTransactionsCredits",
-                                                        "ReadTransactionsDebits")}
+    sides = frozenset(side for side in CreditDebit
+                      if f"ReadTransactions{side}s" in consent.permissions)
     require_account(consent, account_id)
     page = _page_number(request.query_params.get("page"))
-    lines = [t for t in await _statement(bank, consent, account_id, _window(consent, request))
-             if str(t.credit_debit) in directions]
     size = bank.settings.page_size
-    total_pages = max(1, -(-len(lines) // size))
-    shown = lines[(page - 1) * size: page * size]
+    window = _window(consent, request)
+    lines = StatementSlice([], 0)
+    if window[0] < window[1]:
+        lines = await bank.books.statement_slice(consent.customer_id or "", account_id, window,
+                                                 sides, size, (page - 1) * size)
+    total_pages = max(1, -(-lines.total // size))
     next_url = None
     if page < total_pages:
         query = dict(request.query_params) | {"page": str(page + 1)}
         next_url = f"{bank.settings.base_url}{request.url.path}?{urlencode(query)}"
     detail = "ReadTransactionsDetail" in granted
     return envelope(bank, request, {"Transaction": [
-        views.transaction_json(t, detail) for t in shown]}, total_pages, next_url)
-
-
-async def _statement(bank: BankRuntime, consent: Consent, account_id: str,
-                     window: tuple[datetime, datetime]) -> list[Transaction]:
-    """Every line in the window (bounded), following the books' cursor."""
-    if window[0] >= window[1]:
-        return []
-    lines: list[Transaction] = []
-    cursor: str | None = None
-    while len(lines) < MAX_STATEMENT_LINES:
-        page = await bank.books.transactions(consent.customer_id or "", account_id, window[0],
-                                             window[1], STATEMENT_CHUNK, cursor)
-        lines.extend(page.items)
-        cursor = page.next_cursor
-        if cursor is None:
-            break
-    return lines
+        views.transaction_json(t, detail) for t in lines.items]}, total_pages, next_url)
 
 
 async def _listing(request: Request, bank: BankRuntime, account_id: str, key: str,
