@@ -4,17 +4,19 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from chatbank.bank.books import BankBooks, DomesticTransferRequest, TransferStatus
+from chatbank.bank.books import BankBooks, CreditDebit, DomesticTransferRequest, TransferStatus
 from chatbank.bank.db import create_bank_engine
 from chatbank.bank.seed import SeedReport, seed_bank
 from chatbank.core.errors import ChatbankError
 from tests.bank.conftest import FAST_HASHER, SEED_TODAY, ManualClock
 
 pytestmark = pytest.mark.postgres
+WHOLE = (datetime(1970, 1, 1, tzinfo=UTC), datetime(9999, 1, 1, tzinfo=UTC))
 
 
 @pytest.fixture
@@ -41,6 +43,10 @@ async def test_seeded_postgres_bank_serves_statements_and_balances_the_books(
                                      cursor=page.next_cursor)
     assert not {t.transaction_id for t in page.items} & {t.transaction_id for t in older.items}
     assert page.items[-1].booking_at >= older.items[0].booking_at
+    second = await books.statement_slice(alice.customer_id, current.id, WHOLE,
+                                         frozenset(CreditDebit), 50, 50)
+    assert [t.transaction_id for t in second.items] == [t.transaction_id for t in older.items]
+    assert second.total > 100
     assert await books.ledger.sum_of_balances_by_currency() == {"GBP": 0}
 
 
