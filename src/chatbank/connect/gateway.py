@@ -7,6 +7,7 @@ the user is told; a bank that is down gives `bank_unavailable` for that bank onl
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -82,10 +83,9 @@ class DataGateway:
             refusal = check_read(None, purpose, data_class, self.clock.now())
             await self._audit(user_id, actor, purpose, None, data_class, refusal, reason)
             refusal.raise_if_refused()
-        answers: list[BankAnswer] = []
-        failures: list[tuple[str, ChatbankError]] = []
+        allowed: list[BankLink] = []
         refusals: list[Decision] = []
-        for link in links:
+        for link in links:  # checks and audit entries in order, before any bank is called
             decision = check_read(consented(link), purpose, data_class, self.clock.now())
             bank_name = self.directory.get(link.bank_id).name
             await self._audit(user_id, actor, purpose, bank_name, data_class, decision, reason)
@@ -94,17 +94,27 @@ class DataGateway:
                 continue
             if needs_reconfirmation(consented(link), self.clock.now()):
                 await self.links.ask_to_reconfirm(link)
-            try:
-                answers.append(await self._fetch(link, data_class, params or {}))
-            except BankAccessRevoked as lost:
-                await self.links.do_mark_lost(link, lost.message)
-                failures.append((bank_name, lost))
-            except ChatbankError as failure:
-                failures.append((bank_name, failure))
-        if not answers and not failures:
+            allowed.append(link)
+        if not allowed:
             first = refusals[0]
             raise Forbidden(first.code or "no_active_link", first.message)
-        return GatewayResult(answers, failures)
+        # Banks are independent servers: ask them all at once, so a turn costs the slowest
+        # bank's round trip rather than the sum of them.
+        outcomes = await asyncio.gather(
+            *(self._fetch_or_failure(link, data_class, params or {}) for link in allowed))
+        return GatewayResult([o for o in outcomes if isinstance(o, BankAnswer)],
+                             [o for o in outcomes if not isinstance(o, BankAnswer)])
+
+    async def _fetch_or_failure(self, link: BankLink, data_class: DataClass,
+                                params: dict[str, str]) -> BankAnswer | tuple[str, ChatbankError]:
+        bank_name = self.directory.get(link.bank_id).name
+        try:
+            return await self._fetch(link, data_class, params)
+        except BankAccessRevoked as lost:
+            await self.links.do_mark_lost(link, lost.message)
+            return bank_name, lost
+        except ChatbankError as failure:
+            return bank_name, failure
 
     async def change_card(self, user_id: str, bank_id: str, card_id: str, action: CardAction,
                           reason: str, actor: str = "assistant") -> dict[str, Any]:
@@ -151,9 +161,10 @@ class DataGateway:
             for card in body.get("Data", {}).get("Card", []):
                 data.setdefault(str(card["AccountId"]), []).append(card)
         elif resource is not None:
-            for account in accounts:
-                account_id = account["AccountId"]
-                data[account_id] = await self._paged(bank, token, account_id, resource, params)
+            ids = [str(account["AccountId"]) for account in accounts]
+            pages = await asyncio.gather(
+                *(self._paged(bank, token, account_id, resource, params) for account_id in ids))
+            data = dict(zip(ids, pages, strict=True))
         return BankAnswer(bank.id, bank.name, self.clock.now(), accounts, data)
 
     async def _paged(self, bank: Any, token: str, account_id: str, resource: str,
