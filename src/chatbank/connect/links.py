@@ -8,10 +8,12 @@ bank never answers twice; a failed or abandoned new link leaves the older one wo
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import json
 import logging
 import secrets
+import weakref
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
@@ -54,9 +56,13 @@ class Links:
         self.engine, self.directory, self.ob = engine, directory, ob
         self.vault, self.audit, self.notifier, self.clock = vault, audit, notifier, clock
         self.callback_url = callback_url
+        self._refreshing = weakref.WeakValueDictionary[str, asyncio.Lock]()
 
     @asynccontextmanager
-    async def _tx(self) -> AsyncIterator[SqlLinks]:
+    async def _tx(self, within: SqlLinks | None = None) -> AsyncIterator[SqlLinks]:
+        if within is not None:  # already in an open transaction
+            yield within
+            return
         async with self.engine.begin() as conn:
             yield SqlLinks(conn)
 
@@ -174,17 +180,18 @@ class Links:
             await self.ob.api(bank, "DELETE", "aisp",
                               f"/account-access-consents/{link.consent_id}", token)
 
-    async def _store_tokens(self, link: BankLink, tokens: TokenSet) -> None:
+    async def _store_tokens(self, link: BankLink, tokens: TokenSet,
+                            within: SqlLinks | None = None) -> None:
         blob = json.dumps({"access": tokens.access_token, "refresh": tokens.refresh_token,
                            "expires_at": tokens.expires_at}).encode()
         sealed = await self.vault.seal(link.user_id, blob, _tokens_ad(link.id))
-        async with self._tx() as tx:
+        async with self._tx(within) as tx:
             await tx.store_tokens(link.id, link.user_id, sealed,
                                   datetime.fromtimestamp(tokens.expires_at, UTC),
                                   self.clock.now())
 
-    async def _load_tokens(self, link: BankLink) -> TokenSet:
-        async with self._tx() as tx:
+    async def _load_tokens(self, link: BankLink, within: SqlLinks | None = None) -> TokenSet:
+        async with self._tx(within) as tx:
             sealed = await tx.sealed_tokens(link.id)
         if sealed is None:
             raise BankAccessRevoked(self.directory.get(link.bank_id).name, "no_tokens")
@@ -192,19 +199,38 @@ class Links:
         return TokenSet(blob["access"], blob["refresh"], float(blob["expires_at"]))
 
     async def access_token(self, link: BankLink) -> str:
-        """A live access token for the link, refreshed (and audited) shortly before expiry."""
+        """A live access token, refreshed (audited) near expiry, one refresh per link at a time:
+        the bank takes a reused refresh token as leaked and revokes the consent (RFC 9700)."""
         tokens = await self._load_tokens(link)
         if tokens.expires_at - self.clock.now().timestamp() > 60 or not tokens.refresh_token:
             return tokens.access_token
-        bank = self.directory.get(link.bank_id)
-        try:
+        lock = self._refreshing.setdefault(link.id, asyncio.Lock())  # held alive by `lock`
+        async with lock:
+            try:
+                return await self._refresh_once(link)
+            except BankAccessRevoked:  # marked lost after the row lock is released
+                await self.do_mark_lost(link, "The bank no longer accepts chatbank's access.")
+                raise
+
+    async def _refresh_once(self, link: BankLink) -> str:
+        """Re-read and refresh unless another coroutine or instance just did. PostgreSQL
+        (scale-out): the link row stays locked FOR UPDATE over the bank call, so another
+        instance waits and re-reads (a version-CAS loser would already have spent the token).
+        SQLite is single-instance: the process lock suffices; no transaction spans the call."""
+        async with contextlib.AsyncExitStack() as held:
+            tx = None
+            if self.engine.dialect.name == "postgresql":
+                tx = await held.enter_async_context(self._tx())
+                await tx.lock_link(link.id)
+            tokens = await self._load_tokens(link, tx)
+            if tokens.expires_at - self.clock.now().timestamp() > 60 or not tokens.refresh_token:
+                return tokens.access_token  # refreshed meanwhile by someone else
+            bank = self.directory.get(link.bank_id)
             fresh = await self.ob.refresh(bank, tokens.refresh_token)
-        except BankAccessRevoked:
-            await self.do_mark_lost(link, "The bank no longer accepts chatbank's access.")
-            raise
-        await self._store_tokens(link, fresh)
-        await self._audit(link, "token_refreshed", True, None, f"Access to {bank.name} renewed.")
-        return fresh.access_token
+            await self._store_tokens(link, fresh, tx)
+            await self._audit(link, "token_refreshed", True, None,
+                              f"Access to {bank.name} renewed.")
+            return fresh.access_token
 
     async def do_reconfirm_link(self, user_id: str, link_id: str) -> BankLink:
         """The user keeps an active link: the 90-day clock starts again (audited)."""

@@ -89,6 +89,11 @@ class SqlLinks:
             link_id=link_id, user_id=user_id, sealed_tokens=sealed,
             access_expires_at=access_expires_at, updated_at=now))
 
+    async def lock_link(self, link_id: str) -> None:
+        """Hold the link's row until this transaction ends (PostgreSQL `FOR UPDATE`)."""
+        await self.conn.execute(select(bank_links.c.id).where(bank_links.c.id == link_id)
+                                .with_for_update())
+
     async def sealed_tokens(self, link_id: str) -> bytes | None:
         value = await self.conn.scalar(select(bank_tokens.c.sealed_tokens).where(
             bank_tokens.c.link_id == link_id))
