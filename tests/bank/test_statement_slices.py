@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy.dialects import sqlite
 
 from chatbank.bank.books import BankBooks, CreditDebit
-from chatbank.bank.books.sql_statement import _lines
+from chatbank.bank.books.sql_statement import slice_query
 from chatbank.bank.seed import SeedReport
 from chatbank.core.errors import ChatbankError
 from tests.bank.conftest import ManualClock, read_whole_statement
@@ -80,7 +80,7 @@ async def test_slices_refuse_bad_sizes_and_other_customers_accounts(
 
 def test_a_statement_page_is_found_through_the_accounts_indexes(
         seeded_bank: tuple[Path, SeedReport]) -> None:
-    query = _lines("some-ledger-account", OCTOBER, BOTH).limit(25).offset(50)
+    query = slice_query("some-ledger-account", OCTOBER, BOTH, 25, 50)
     compiled = query.compile(dialect=sqlite.dialect(), compile_kwargs={"literal_binds": True})
     with sqlite3.connect(f"file:{seeded_bank[0]}?mode=ro", uri=True) as db:
         plan = [row[3] for row in db.execute(f"EXPLAIN QUERY PLAN {compiled}")]

@@ -96,20 +96,26 @@ class SqlStatements:
         self, account_id: str, ledger_account_id: str, window: tuple[datetime, datetime],
         sides: frozenset[CreditDebit], limit: int, offset: int,
     ) -> StatementSlice:
-        """One numbered page of the lines on `sides` (newest first) and how many there are:
-        the database filters, counts, sorts and cuts, so only the page's rows are read out."""
+        """One numbered page of the lines on `sides` (newest first) and how many there are.
+
+        One statement: the database sorts just (booking time, seq) of the window's lines,
+        counts them (`count(*) over ()`) and cuts the page; only the page's rows are joined
+        to their details and read out. A page past the end falls back to a plain count."""
         if not sides:
             return StatementSlice([], 0)
-        touches = _touches(ledger_account_id, sides)
+        rows = list(await self.conn.execute(
+            slice_query(ledger_account_id, window, sides, limit, offset)))
+        if rows:
+            return StatementSlice(
+                [row_to_transaction(r, account_id, ledger_account_id) for r in rows],
+                rows[0].total)
+        if offset == 0:
+            return StatementSlice([], 0)
         total = (await self.conn.execute(
             select(func.count()).select_from(t.join(d, d.c.transfer_id == t.c.id))
-            .where(touches, _visible(), *_booked_in(window)))).scalar_one()
-        if offset >= total:
-            return StatementSlice([], total)
-        rows = await self.conn.execute(
-            _lines(ledger_account_id, window, sides).limit(limit).offset(offset))
-        return StatementSlice(
-            [row_to_transaction(r, account_id, ledger_account_id) for r in rows], total)
+            .where(_touches(ledger_account_id, sides), _visible(), *_booked_in(window))
+        )).scalar_one()
+        return StatementSlice([], total)
 
 
 ALL_SIDES = frozenset(CreditDebit)
@@ -137,6 +143,20 @@ def _lines(ledger_account_id: str, window: tuple[datetime, datetime],
     """Statement rows (transfer + details) on `sides` in [from, to), newest first."""
     return (select(t, d).join(d, d.c.transfer_id == t.c.id)
             .where(_touches(ledger_account_id, sides), _visible(), *_booked_in(window))
+            .order_by(d.c.booking_at.desc(), t.c.seq.desc()))
+
+
+def slice_query(ledger_account_id: str, window: tuple[datetime, datetime],
+                sides: frozenset[CreditDebit], limit: int, offset: int) -> Select[Any]:
+    """The page's rows (transfer + details + the window's line count), newest first: only
+    (booking time, seq) of the window's lines are sorted; the page alone is joined."""
+    keys = (select(t.c.seq, func.count().over().label("total"))
+            .join(d, d.c.transfer_id == t.c.id)
+            .where(_touches(ledger_account_id, sides), _visible(), *_booked_in(window))
+            .order_by(d.c.booking_at.desc(), t.c.seq.desc())
+            .limit(limit).offset(offset).subquery())
+    return (select(t, d, keys.c.total).join(keys, keys.c.seq == t.c.seq)
+            .join(d, d.c.transfer_id == t.c.id)
             .order_by(d.c.booking_at.desc(), t.c.seq.desc()))
 
 
