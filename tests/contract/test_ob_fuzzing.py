@@ -13,6 +13,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 import httpx
 import pytest
@@ -25,12 +26,17 @@ from tests.contract.banks import RunningBank
 from tests.contract.fuzzing import exercise, operations, send_with
 from tests.contract.openapi_check import SPEC_FILES, shared_dir
 from tests.contract.test_pisp_contract import initiation
+from tests.contract.test_pisp_scheduled_contract import scheduled
+from tests.contract.test_pisp_standing_order_contract import order as standing_order
 from tests.contract.tpp import AISP, ALL_READS, PISP, Tpp
 
 # Account data and payment execution need the customer's token; consent resources the client's.
 CUSTOMER_TOKEN_PATHS = ("/accounts", "/party", "/domestic-payments",
-                        "/domestic-payment-consents/{ConsentId}/funds-confirmation")
-CLIENT_ONLY = ("/domestic-payments/{DomesticPaymentId}",)
+                        "/domestic-payment-consents/{ConsentId}/funds-confirmation",
+                        "/domestic-scheduled-payments", "/domestic-standing-orders")
+CLIENT_ONLY = ("/domestic-payments/{DomesticPaymentId}",
+               "/domestic-scheduled-payments/{DomesticScheduledPaymentId}",
+               "/domestic-standing-orders/{DomesticStandingOrderId}")
 
 
 @dataclass(frozen=True)
@@ -41,6 +47,14 @@ class Credentials:
     accounts_user: str
     payments_user: str
     ids: dict[str, dict[str, str]]
+    consent_of: dict[str, str]  # the ConsentId for each kind of consent resource
+
+    def path_ids(self, prefix: str, path: str) -> dict[str, str]:
+        real = {name: value for name, value in self.ids[prefix].items()
+                if f"{{{name}}}" in path}
+        if "ConsentId" in real:
+            real["ConsentId"] = self.consent_of.get(path.split("/")[1], real["ConsentId"])
+        return real
 
     def headers(self, case: Case, body: bytes) -> dict[str, str]:
         path = case.operation.path
@@ -82,11 +96,35 @@ def authorised(bank: RunningBank, client: Tpp) -> Credentials:
     waiting = client.create_payment_consent(initiation(bank, amount="2.00"))
     payments_user = client.tokens_for(waiting, scope="payments",
                                       accounts=[account_id])["access_token"]
+    later = submitted(client, account_id, "/domestic-scheduled-payment",
+                      scheduled(bank, 86_400))
+    orders = submitted(client, account_id, "/domestic-standing-order", standing_order(bank,
+                                                                                      86_400))
     ids = {AISP: {"AccountId": account_id, "ConsentId": spare},
            PISP: {"ConsentId": waiting,
-                  "DomesticPaymentId": paid.json()["Data"]["DomesticPaymentId"]}}
+                  "DomesticPaymentId": paid.json()["Data"]["DomesticPaymentId"],
+                  "DomesticScheduledPaymentId": later["DomesticScheduledPaymentId"],
+                  "DomesticStandingOrderId": orders["DomesticStandingOrderId"]}}
+    consent_of = {"domestic-scheduled-payment-consents": later["ConsentId"],
+                  "domestic-standing-order-consents": orders["ConsentId"]}
     return Credentials(client, client.client_token("accounts"), client.client_token("payments"),
-                       accounts_user, payments_user, ids)
+                       accounts_user, payments_user, ids, consent_of)
+
+
+def submitted(client: Tpp, account_id: str, resource: str,
+              order: dict[str, Any]) -> dict[str, Any]:
+    """A consent for `resource` authorised by alice and submitted (future-dated)."""
+    consent = client.signed_post(f"{PISP}{resource}-consents", {
+        "Data": {"Permission": "Create", "Initiation": order}, "Risk": {}},
+        client.client_token("payments"))
+    assert consent.status_code == 201, consent.text
+    consent_id = consent.json()["Data"]["ConsentId"]
+    user = client.tokens_for(consent_id, scope="payments", accounts=[account_id])
+    done = client.signed_post(f"{PISP}{resource}s", {
+        "Data": {"ConsentId": consent_id, "Initiation": order}, "Risk": {}},
+        user["access_token"])
+    assert done.status_code == 201, done.text
+    return dict(done.json()["Data"])
 
 
 def implemented(bank: RunningBank, prefix: str, schema: BaseSchema) -> list[APIOperation]:
@@ -117,8 +155,7 @@ def test_every_implemented_ob_operation_answers_within_the_spec(
         return response
 
     for operation in chosen:
-        real = {name: value for name, value in credentials.ids[prefix].items()
-                if f"{{{name}}}" in operation.path}
+        real = credentials.path_ids(prefix, operation.path)
         exercise(operation, send, examples=4, path_parameters=real)
         if real:
             exercise(operation, send, examples=2)

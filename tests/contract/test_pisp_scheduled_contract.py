@@ -148,14 +148,19 @@ def test_a_domestic_payment_token_cannot_submit_a_scheduled_payment(bank: Runnin
 
 def test_consent_page_shows_the_requested_execution_date(bank: RunningBank, tpp: Tpp) -> None:
     body = {"Data": {"Permission": "Create", "Initiation": scheduled(bank, 86_400)}, "Risk": {}}
-    created = tpp.signed_post(CONSENTS, body, tpp.client_token("payments"))
+    page = consent_page(bank, tpp, CONSENTS, body)
+    when = body["Data"]["Initiation"]["RequestedExecutionDateTime"]
+    assert f'id="when">{when}<' in page
+    assert "£7.25" in page
+
+
+def consent_page(bank: RunningBank, tpp: Tpp, consents_path: str, body: dict[str, Any]) -> str:
+    """Create the consent, push it and return the consent page alice sees after SCA."""
+    created = tpp.signed_post(consents_path, body, tpp.client_token("payments"))
     pushed = tpp.push(created.json()["Data"]["ConsentId"], "payments", "v" * 50, "st")
     with httpx.Client(base_url=bank.url, timeout=20.0) as browser:
         start = browser.get("/as/authorize", params={
             "client_id": tpp.client_id, "request_uri": pushed.json()["request_uri"]})
         assert start.status_code == 303, start.text
         sign_in(browser, "alice")
-        page = browser.get("/consent").text
-    when = body["Data"]["Initiation"]["RequestedExecutionDateTime"]
-    assert f'id="when">{when}<' in page
-    assert "£7.25" in page
+        return browser.get("/consent").text

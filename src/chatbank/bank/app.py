@@ -23,7 +23,7 @@ from chatbank.bank.auth.server import AuthorisationServer
 from chatbank.bank.auth.sessions import CustomerSessions
 from chatbank.bank.books import BankBooks
 from chatbank.bank.db import create_bank_engine, upgrade_bank_database
-from chatbank.bank.openbanking import aisp, pisp, pisp_scheduled
+from chatbank.bank.openbanking import aisp, pisp, pisp_scheduled, pisp_standing_orders
 from chatbank.bank.openbanking.consents import Consents
 from chatbank.bank.openbanking.edge import BankEdge
 from chatbank.bank.openbanking.errors import install_ob_error_handlers
@@ -112,8 +112,8 @@ def create_bank_app(settings: BankSettings) -> FastAPI:
                   lifespan=lifespan, docs_url=None, redoc_url=None, openapi_url=None)
     install_ob_error_handlers(app)
     for router in (auth_routes.router, aisp.router, pisp.router, pisp_scheduled.router,
-                   pages.router, approval.router, dashboard.router, scheme_router,
-                   card_controls.router):
+                   pisp_standing_orders.router, pages.router, approval.router, dashboard.router,
+                   scheme_router, card_controls.router):
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=WEB_DIR / "static"), name="static")
     app.add_middleware(BankEdge, max_bytes=settings.max_body_bytes, key=signing_key,

@@ -23,8 +23,10 @@ from chatbank.core.ids import new_id
 ACCOUNT_ACCESS = "account-access"
 DOMESTIC_PAYMENT = "domestic-payment"
 SCHEDULED_PAYMENT = "scheduled-payment"
-PAYMENT_KINDS = (DOMESTIC_PAYMENT, SCHEDULED_PAYMENT)
-ID_PREFIX = {ACCOUNT_ACCESS: "aac", DOMESTIC_PAYMENT: "pdc", SCHEDULED_PAYMENT: "sdc"}
+STANDING_ORDER = "standing-order"
+PAYMENT_KINDS = (DOMESTIC_PAYMENT, SCHEDULED_PAYMENT, STANDING_ORDER)
+ID_PREFIX = {ACCOUNT_ACCESS: "aac", DOMESTIC_PAYMENT: "pdc", SCHEDULED_PAYMENT: "sdc",
+             STANDING_ORDER: "soc"}
 MAX_CONSENT_DAYS = 365
 TRANSACTION_READS = {"ReadTransactionsBasic", "ReadTransactionsDetail"}
 TRANSACTION_DIRECTIONS = {"ReadTransactionsCredits", "ReadTransactionsDebits"}

@@ -16,7 +16,8 @@ from typing import Any
 from sqlalchemy import insert, select, update
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from chatbank.bank.books import BankBooks
+from chatbank.bank.books import BankBooks, StandingOrder
+from chatbank.bank.books.sql_arrangements import SqlArrangements
 from chatbank.bank.openbanking.consents import Consent, Consents
 from chatbank.bank.openbanking.errors import OBError
 from chatbank.bank.openbanking.payments import STATUS_BY_TRANSFER, transfer_request
@@ -72,13 +73,16 @@ class ScheduledPayments:
         self.books = books
         self.clock: Clock = clock or SystemClock()
 
-    async def create(self, consent: Consent, client_id: str,
-                     execute_at: datetime) -> ScheduledPayment:
-        """Consume the authorised consent and store the payment, in one transaction."""
+    async def create(self, consent: Consent, client_id: str, execute_at: datetime, *,
+                     initiation: dict[str, Any] | None = None, payment_id: str | None = None,
+                     standing_order: StandingOrder | None = None) -> ScheduledPayment:
+        """Consume the authorised consent and store the payment, in one transaction (with the
+        standing order it is the first payment of, which then shows in the AISP listing)."""
         now = self.clock.now()
-        values = {"payment_id": new_id("dsp")[:40], "consent_id": consent.consent_id,
+        values = {"payment_id": payment_id or new_id("dsp")[:40],
+                  "consent_id": consent.consent_id,
                   "client_id": client_id, "customer_id": consent.customer_id or "",
-                  "status": SCHEDULED, "initiation": consent.initiation,
+                  "status": SCHEDULED, "initiation": initiation or consent.initiation,
                   "debtor_account_id": consent.account_ids[0], "execute_at": as_utc(execute_at),
                   "executed_at": None, "transfer_ref": None, "reject_reason": None,
                   "created_at": now, "status_updated_at": now}
@@ -91,14 +95,18 @@ class ScheduledPayments:
                 raise OBError(403, "consent_consumed", "UK.OBIE.Resource.InvalidConsentStatus",
                               "This scheduled payment consent was already used.")
             await conn.execute(insert(scheduled_payments).values(**values))
+            if standing_order is not None:
+                await SqlArrangements(conn).insert_all([standing_order])
         return ScheduledPayment.from_row(values)
 
-    async def get(self, payment_id: str, client_id: str) -> ScheduledPayment:
-        """The client's scheduled payment; others' do not exist for it."""
+    async def get(self, payment_id: str, client_id: str,
+                  prefix: str = "dsp_") -> ScheduledPayment:
+        """The client's scheduled payment (`sof_…` ids: a standing order's first payment, read
+        through the standing order); others' do not exist for it."""
         async with self.engine.connect() as conn:
             row = (await conn.execute(select(scheduled_payments).where(
                 scheduled_payments.c.payment_id == payment_id))).mappings().first()
-        if row is None or row["client_id"] != client_id:
+        if row is None or row["client_id"] != client_id or not payment_id.startswith(prefix):
             raise NotFound("payment_not_found", "No such scheduled payment for this client.")
         return ScheduledPayment.from_row(row)
 

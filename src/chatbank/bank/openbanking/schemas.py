@@ -125,3 +125,51 @@ class ScheduledPaymentRequest(_Strict):
 
     Data: ScheduledPaymentData
     Risk: dict[str, Any]
+
+
+FREQUENCY = (r"^(EvryDay)$|^(EvryWorkgDay)$|^(IntrvlDay:((0[2-9])|([1-2][0-9])|3[0-1]))$"
+             r"|^(IntrvlWkDay:0[1-9]:0[1-7])$|^(WkInMnthDay:0[1-5]:0[1-7])$"
+             r"|^(IntrvlMnthDay:(0[1-6]|12|24):(-0[1-5]|0[1-9]|[12][0-9]|3[01]))$"
+             r"|^(QtrDay:(ENGLISH|SCOTTISH|RECEIVED))$")
+
+
+class StandingOrderInitiation(_Strict):
+    Frequency: str = Field(pattern=FREQUENCY)
+    Reference: str | None = Field(default=None, min_length=1, max_length=35)
+    NumberOfPayments: str | None = Field(default=None, min_length=1, max_length=35)
+    FirstPaymentDateTime: datetime
+    RecurringPaymentDateTime: datetime | None = None
+    FinalPaymentDateTime: datetime | None = None
+    FirstPaymentAmount: ActiveAmount
+    RecurringPaymentAmount: ActiveAmount | None = None
+    FinalPaymentAmount: ActiveAmount | None = None
+    DebtorAccount: CashAccount | None = None
+    CreditorAccount: CreditorAccount
+    SupplementaryData: dict[str, Any] | None = None
+
+
+class StandingOrderConsentData(_Strict):
+    Permission: Literal["Create"]
+    ReadRefundAccount: Literal["No", "Yes"] | None = None
+    Initiation: StandingOrderInitiation
+    Authorisation: dict[str, Any] | None = None
+    SCASupportData: dict[str, Any] | None = None
+
+
+class StandingOrderConsentRequest(_Strict):
+    """OBWriteDomesticStandingOrderConsent5."""
+
+    Data: StandingOrderConsentData
+    Risk: dict[str, Any]
+
+
+class StandingOrderData(_Strict):
+    ConsentId: str = Field(min_length=1, max_length=128)
+    Initiation: StandingOrderInitiation
+
+
+class StandingOrderRequest(_Strict):
+    """OBWriteDomesticStandingOrder3."""
+
+    Data: StandingOrderData
+    Risk: dict[str, Any]

@@ -29,7 +29,7 @@ def eligible_accounts(consent: Consent, accounts: list[Account]) -> list[Account
     if consent.kind not in PAYMENT_KINDS:
         return accounts
     initiation = consent.initiation or {}
-    currency = initiation["InstructedAmount"]["Currency"]
+    currency = (initiation.get("InstructedAmount") or initiation["FirstPaymentAmount"])["Currency"]
     debtor = (initiation.get("DebtorAccount") or {}).get("Identification")
     return [a for a in accounts if a.currency == currency and a.status == "Enabled"
             and (debtor is None or a.scheme_identification == debtor)]

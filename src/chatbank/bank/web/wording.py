@@ -47,9 +47,9 @@ def initiation_binding(initiation: dict[str, Any]) -> str:
 
 
 def payment_summary(initiation: dict[str, Any]) -> dict[str, str]:
-    """Amount, payee, reference (and the requested date of a scheduled payment) of a payment,
-    formatted for the consent page."""
-    amount = initiation["InstructedAmount"]
+    """Amount, payee, reference (and the date of a scheduled payment, the first date and
+    frequency of a standing order) of a payment, formatted for the consent page."""
+    amount = initiation.get("InstructedAmount") or initiation["FirstPaymentAmount"]
     money = Money.from_decimal_string(amount["Amount"], amount["Currency"])
     creditor = initiation["CreditorAccount"]
     ident = str(creditor["Identification"])
@@ -58,5 +58,8 @@ def payment_summary(initiation: dict[str, Any]) -> dict[str, str]:
     return {"amount": f"{symbol}{money.to_decimal_string()}", "payee": str(creditor["Name"]),
             "sort_code": f"{ident[0:2]}-{ident[2:4]}-{ident[4:6]}",
             "account_number": ident[6:14],
-            "reference": str(remittance.get("Reference") or initiation["EndToEndIdentification"]),
-            "when": str(initiation.get("RequestedExecutionDateTime") or "")}
+            "reference": str(remittance.get("Reference") or initiation.get("Reference")
+                             or initiation.get("EndToEndIdentification") or ""),
+            "when": str(initiation.get("RequestedExecutionDateTime")
+                        or initiation.get("FirstPaymentDateTime") or ""),
+            "frequency": str(initiation.get("Frequency") or "")}
