@@ -15,7 +15,7 @@ from chatbank.bootstrap import build_platform
 from chatbank.config import Settings
 from chatbank.connect.ob_client import TokenSet
 from chatbank.privacy.purposes import DataClass, Purpose
-from tests.support.linking import NewUser, link_bank
+from tests.support.linking import NewUser, PlatformUser, link_bank
 from tests.support.stack import Stack
 
 CONCURRENT_READS = 6
@@ -53,7 +53,7 @@ def _refresh_tokens_at_bank(stack: Stack, consent_id: str) -> tuple[int, int]:
     return int(issued), int(live)
 
 
-def assert_refreshed_once(stack: Stack, user: NewUser, link: dict[str, Any],
+def assert_refreshed_once(stack: Stack, user: PlatformUser, link: dict[str, Any],
                            results: list[Any]) -> None:
     assert all(r.answers and not r.failures for r in results), [r.failures for r in results]
     entries = user.http.get("/api/v1/privacy/access-log").json()["entries"]
@@ -63,10 +63,15 @@ def assert_refreshed_once(stack: Stack, user: NewUser, link: dict[str, Any],
     assert [lnk["status"] for lnk in user.links()] == ["active"]
 
 
-def test_concurrent_reads_near_expiry_refresh_the_token_once_and_keep_the_link(
-        stack: Stack, new_user: NewUser) -> None:
+def reads_near_expiry_refresh_once(stack: Stack, new_user: NewUser, instances: int) -> None:
+    """Link a bank, read concurrently near expiry from `instances` platforms, check the result."""
     user = new_user()
     link = link_bank(stack, user)
     results = asyncio.run(concurrent_reads(stack.settings, user.user["id"], link["id"],
-                                            instances=1))
+                                           instances))
     assert_refreshed_once(stack, user, link, results)
+
+
+def test_concurrent_reads_near_expiry_refresh_the_token_once_and_keep_the_link(
+        stack: Stack, new_user: NewUser) -> None:
+    reads_near_expiry_refresh_once(stack, new_user, instances=1)

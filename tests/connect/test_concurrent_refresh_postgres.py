@@ -1,4 +1,5 @@
-"""Two platform instances on one PostgreSQL database refresh a link's token once between them."""
+"""Two platform instances on one PostgreSQL database refresh a link's token once between them,
+and a refresh the bank refuses still marks the link lost (the row lock is released first)."""
 
 from __future__ import annotations
 
@@ -7,8 +8,13 @@ from collections.abc import Iterator
 
 import pytest
 
+from chatbank.bootstrap import build_platform
+from chatbank.config import Settings
 from chatbank.db.migrate import upgrade_to_head
-from tests.connect.test_concurrent_refresh import assert_refreshed_once, concurrent_reads
+from tests.connect.test_concurrent_refresh import (
+    concurrent_reads,
+    reads_near_expiry_refresh_once,
+)
 from tests.support.linking import NewUser, link_bank
 from tests.support.postgres import PostgresServer, postgres_server
 from tests.support.stack import Stack, running_stack
@@ -28,8 +34,28 @@ def stack(postgres_server: PostgresServer,
 
 def test_two_platform_instances_reading_near_expiry_refresh_the_token_once(
         stack: Stack, new_user: NewUser) -> None:
+    reads_near_expiry_refresh_once(stack, new_user, instances=2)
+
+
+async def _revoke_refresh_token_at_bank(settings: Settings, user_id: str, link_id: str) -> None:
+    platform = await build_platform(settings)
+    try:
+        link = await platform.links.access_link_by_id(user_id, link_id)
+        tokens = await platform.links._load_tokens(link)
+        assert tokens.refresh_token is not None
+        await platform.ob.revoke_token(platform.directory.get(link.bank_id),
+                                       tokens.refresh_token)
+    finally:
+        await platform.close()
+
+
+def test_a_refused_refresh_under_the_row_lock_marks_the_link_lost_without_deadlock(
+        stack: Stack, new_user: NewUser) -> None:
     user = new_user()
     link = link_bank(stack, user)
+    asyncio.run(_revoke_refresh_token_at_bank(stack.settings, user.user["id"], link["id"]))
     results = asyncio.run(concurrent_reads(stack.settings, user.user["id"], link["id"],
                                            instances=2))
-    assert_refreshed_once(stack, user, link, results)
+    codes = {failure.code for r in results for _, failure in r.failures}
+    assert codes == {"bank_access_revoked"} and not any(r.answers for r in results)
+    assert [lnk["status"] for lnk in user.links()] == ["revoked"]
