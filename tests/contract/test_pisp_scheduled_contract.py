@@ -41,7 +41,18 @@ def wait_for(check: Any, timeout_s: float = 60.0) -> None:
         time.sleep(0.2)
 
 
-async def run_again(bank: RunningBank, payment_id: str, forget_execution: bool) -> int:
+class Later:
+    """A clock `ahead` in the future (the runner's clock is injectable)."""
+
+    def __init__(self, ahead: timedelta) -> None:
+        self.ahead = ahead
+
+    def now(self) -> datetime:
+        return datetime.now(UTC) + self.ahead
+
+
+async def run_again(bank: RunningBank, payment_id: str, forget_execution: bool,
+                    ahead: timedelta = timedelta(0)) -> int:
     """A fresh runner on the bank's database (as after a restart); optionally as if the bank
     had stopped between paying and recording it."""
     engine = create_bank_engine(bank.settings.resolved_database_url)
@@ -51,7 +62,7 @@ async def run_again(bank: RunningBank, payment_id: str, forget_execution: bool) 
                 await conn.execute(update(scheduled_payments).where(
                     scheduled_payments.c.payment_id == payment_id).values(executed_at=None))
         books = BankBooks(engine)
-        runner = ScheduledPayments(engine, Consents(engine), books)
+        runner = ScheduledPayments(engine, Consents(engine), books, Later(ahead))
         executed = await runner.run_due()
         await books.close()
         return executed
@@ -97,7 +108,8 @@ def test_scheduled_payment_runs_when_due_once_and_matches_the_spec(bank: Running
     assert bank.available_minor("alice", payer.id) == before - 725
 
 
-def test_scheduled_payment_waits_for_its_date(bank: RunningBank, tpp: Tpp) -> None:
+def test_scheduled_payment_waits_for_its_date_on_the_runners_clock(bank: RunningBank,
+                                                                    tpp: Tpp) -> None:
     payer = bank.accounts("alice")[0]
     body = {"Data": {"Permission": "Create", "Initiation": scheduled(bank, 86_400)},
             "Risk": {}}
@@ -112,6 +124,9 @@ def test_scheduled_payment_waits_for_its_date(bank: RunningBank, tpp: Tpp) -> No
                                           headers=bearer(token)))
     assert details.json()["Data"]["PaymentStatus"][0]["Status"] == "Pending"
     assert bank.available_minor("alice", payer.id) == before
+    tomorrow = asyncio.run(run_again(bank, payment_id, False, ahead=timedelta(days=1, hours=1)))
+    assert tomorrow == 1
+    assert bank.available_minor("alice", payer.id) == before - 725
 
 
 def test_bad_scheduled_requests_get_spec_errors_and_change_nothing(bank: RunningBank,
@@ -122,6 +137,10 @@ def test_bad_scheduled_requests_get_spec_errors_and_change_nothing(bank: Running
     refused = check_exchange(tpp.signed_post(CONSENTS, past, token))
     assert refused.status_code == 400, refused.text
     assert refused.json()["Errors"][0]["ErrorCode"] == "UK.OBIE.Field.InvalidDate"
+    seconds = {"Data": {"Permission": "Create", "Initiation": {
+        **scheduled(bank, 60), "RequestedExecutionDateTime": int(time.time()) + 600}}, "Risk": {}}
+    not_a_date = check_exchange(tpp.signed_post(CONSENTS, seconds, token), request_valid=False)
+    assert not_a_date.status_code == 400, not_a_date.text
     no_permission = {"Data": {"Initiation": scheduled(bank, 60)}, "Risk": {}}
     missing = check_exchange(tpp.signed_post(CONSENTS, no_permission, token),
                              request_valid=False)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -17,6 +17,8 @@ Permission = Literal[
     "ManageCards",  # this bank's extension (card_controls.py), not an OB permission
 ]
 SORT_CODE_SCHEME = "UK.OBIE.SortCodeAccountNumber"
+# An ISO 8601 string only (lax mode would also take a number of seconds, which the spec does not).
+DateTime = Annotated[datetime, Field(strict=True)]
 
 
 class _Strict(BaseModel):
@@ -97,7 +99,7 @@ class DomesticPaymentRequest(_Strict):
 
 
 class ScheduledInitiation(Initiation):
-    RequestedExecutionDateTime: datetime
+    RequestedExecutionDateTime: DateTime
 
 
 class ScheduledConsentData(_Strict):
@@ -137,9 +139,9 @@ class StandingOrderInitiation(_Strict):
     Frequency: str = Field(pattern=FREQUENCY)
     Reference: str | None = Field(default=None, min_length=1, max_length=35)
     NumberOfPayments: str | None = Field(default=None, min_length=1, max_length=35)
-    FirstPaymentDateTime: datetime
-    RecurringPaymentDateTime: datetime | None = None
-    FinalPaymentDateTime: datetime | None = None
+    FirstPaymentDateTime: DateTime
+    RecurringPaymentDateTime: DateTime | None = None
+    FinalPaymentDateTime: DateTime | None = None
     FirstPaymentAmount: ActiveAmount
     RecurringPaymentAmount: ActiveAmount | None = None
     FinalPaymentAmount: ActiveAmount | None = None
