@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from chatbank.bank.auth.clients import Client, sha256_hex
 from chatbank.bank.auth.tables import authorisation_codes, pushed_requests, tokens
+from chatbank.bank.db import writer_engine
 from chatbank.bank.settings import BankSettings
 from chatbank.core.clock import as_utc, utc_now
 from chatbank.core.errors import InvalidInput, Unauthenticated
@@ -106,6 +107,10 @@ class AuthorisationServer:
     def __init__(self, engine: AsyncEngine, settings: BankSettings,
                  consent_is_live: Callable[[str], Awaitable[bool]]) -> None:
         self.engine = engine
+        # Every transaction here reads a row and then writes it (codes, token rotation): on
+        # SQLite it must hold the write lock from BEGIN, or a concurrent writer makes the
+        # upgrade fail with "database is locked".
+        self._writes = writer_engine(engine)
         self.settings = settings
         self.consent_is_live = consent_is_live
 
@@ -121,7 +126,7 @@ class AuthorisationServer:
         pushed = PushedRequest(REQUEST_URI_PREFIX + new_secret_token(), client.client_id,
                                consent_id, redirect_uri, main_scope(scope), state, nonce,
                                code_challenge)
-        async with self.engine.begin() as conn:
+        async with self._writes.begin() as conn:
             await conn.execute(insert(pushed_requests).values(
                 **pushed.__dict__, used=False,
                 expires_at=utc_now() + timedelta(seconds=self.settings.par_ttl_s)))
@@ -142,7 +147,7 @@ class AuthorisationServer:
     async def issue_code(self, pushed: PushedRequest, customer_id: str) -> str:
         """A single-use code (≤ 60 s) for the consent the customer just authorised."""
         code = new_secret_token()
-        async with self.engine.begin() as conn:
+        async with self._writes.begin() as conn:
             result = await conn.execute(update(pushed_requests).where(
                 pushed_requests.c.request_uri == pushed.request_uri,
                 pushed_requests.c.used.is_(False)).values(used=True))
@@ -158,7 +163,7 @@ class AuthorisationServer:
 
     async def close_pushed(self, request_uri: str) -> None:
         """Mark a pushed request answered (the customer refused)."""
-        async with self.engine.begin() as conn:
+        async with self._writes.begin() as conn:
             await conn.execute(update(pushed_requests).where(
                 pushed_requests.c.request_uri == request_uri).values(used=True))
 
@@ -170,7 +175,7 @@ class AuthorisationServer:
         """
         code_hash = sha256_hex(code)
         now = utc_now()
-        async with self.engine.begin() as conn:
+        async with self._writes.begin() as conn:
             row = (await conn.execute(select(authorisation_codes).where(
                 authorisation_codes.c.code_hash == code_hash))).mappings().first()
             problem = _code_problem(row, client.client_id, redirect_uri, verifier, now)
@@ -202,7 +207,7 @@ class AuthorisationServer:
     async def issue_for_consent(self, client_id: str, scope: str, consent_id: str,
                                 customer_id: str) -> IssuedTokens:
         """Tokens for an already authorised consent (the sandbox's headless grant)."""
-        async with self.engine.begin() as conn:
+        async with self._writes.begin() as conn:
             return await self._issue_pair(conn, client_id, scope, consent_id, customer_id, None)
 
     async def refresh(self, client: Client, refresh_token: str) -> IssuedTokens:
@@ -211,7 +216,7 @@ class AuthorisationServer:
         A rotated refresh token presented again has leaked (RFC 9700 4.14.2): the bank cannot
         tell the thief from the client, so every token of that consent for the client dies.
         """
-        async with self.engine.begin() as conn:
+        async with self._writes.begin() as conn:
             row = await self._live(conn, refresh_token, "refresh")
             if (row is not None and row["client_id"] == client.client_id
                     and await self.consent_is_live(str(row["consent_id"]))):
@@ -240,7 +245,7 @@ class AuthorisationServer:
         access = new_secret_token()
         now = utc_now()
         chosen = main_scope(scope or "accounts")
-        async with self.engine.begin() as conn:
+        async with self._writes.begin() as conn:
             await conn.execute(insert(tokens).values(
                 token_hash=sha256_hex(access), kind="access", client_id=client.client_id,
                 scope=chosen, consent_id=None, customer_id=None, code_hash=None,
@@ -250,14 +255,14 @@ class AuthorisationServer:
 
     async def revoke(self, client: Client, token: str) -> None:
         """RFC 7009: revoke an access or refresh token of this client (unknown ones are fine)."""
-        async with self.engine.begin() as conn:
+        async with self._writes.begin() as conn:
             await conn.execute(update(tokens).where(
                 tokens.c.token_hash == sha256_hex(token),
                 tokens.c.client_id == client.client_id).values(revoked_at=utc_now()))
 
     async def revoke_consent_tokens(self, consent_id: str) -> None:
         """Every token bound to `consent_id` stops working now."""
-        async with self.engine.begin() as conn:
+        async with self._writes.begin() as conn:
             await conn.execute(update(tokens).where(
                 tokens.c.consent_id == consent_id, tokens.c.revoked_at.is_(None))
                 .values(revoked_at=utc_now()))
