@@ -120,9 +120,7 @@ PHRASINGS: list[tuple[str, str]] = [
 # Still wrong with the committed head (strict: the test fails once they come right, so that this
 # list shrinks). Fix by generalising the templates, never by copying these sentences in.
 KNOWN_MISSES = {
-    "pay off my Amex": "card brands other than Visa are unknown words (0.21, so out of scope)",
-    "stop sharing my Starling data with you":
-        "'my data ... with you' reads as privacy_question (0.55 against unlink_bank 0.34)",
+    "pay off my Amex": "card brands other than Visa are unknown words (0.26, so out of scope)",
 }
 
 
