@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import json
-import math
 import sys
 from dataclasses import replace
-from typing import Any
 
 import typer
 from rich.console import Console
@@ -27,17 +25,6 @@ def bench() -> None:
 for _name, _command in (("payments", commands.payments), ("assistant", commands.assistant),
                         ("nlu", commands.nlu), ("all", commands.all_)):
     bench_app.command(_name)(_command)
-
-
-def _finite(value: Any) -> Any:
-    """JSON has no NaN: figures that could not be measured become null."""
-    if isinstance(value, float) and math.isnan(value):
-        return None
-    if isinstance(value, dict):
-        return {k: _finite(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_finite(v) for v in value]
-    return value
 
 
 @bench_app.command()
@@ -63,7 +50,7 @@ def chat(
     report = build_report(config, results)
     render(report, console)
     if as_json:
-        json.dump(_finite(report), sys.stdout, indent=2)
+        json.dump(commands.finite(report), sys.stdout, indent=2)
         sys.stdout.write("\n")
 
 
@@ -113,4 +100,4 @@ def ledger(
         table.add_row(f"AISP {name} p50 / p99 (ms)", f"{figures['p50_ms']} / {figures['p99_ms']}")
     Console(stderr=as_json).print(table)
     if as_json:
-        sys.stdout.write(json.dumps(_finite(report)) + "\n")
+        sys.stdout.write(json.dumps(commands.finite(report)) + "\n")
