@@ -102,4 +102,8 @@ export const api = {
   exportData: () => request("GET", "/privacy/export"),
   revokeAll: () => request("POST", "/privacy/revoke-all"),
   deleteAccount: (password) => request("POST", "/privacy/delete-account", { password }),
+  channelSettings: () => request("GET", "/privacy/channels"),
+  setChannelSettings: (masked_amounts) => request("PUT", "/privacy/channels", { masked_amounts }),
+  unlinkChat: (channel, externalId) =>
+    request("DELETE", `/privacy/channels/${enc(channel)}/${enc(externalId)}`),
 };

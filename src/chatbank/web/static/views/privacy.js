@@ -5,6 +5,7 @@
 
 import { api } from "../api.js";
 import { fill, h, icon } from "./dom.js";
+import { ChannelSettings } from "./channel_settings.js";
 
 const LOG_PAGE = 20;
 const STATUS_WORDS = {
@@ -78,6 +79,7 @@ export class PrivacyCentre {
     this.linksList = h("ul", { class: "link-list", id: "linked-banks", "aria-label": "Linked banks" });
     this.linkForm = h("form", { class: "link-form", id: "link-bank-form" });
     this.receiving = h("div", { class: "receiving", id: "receiving-account" });
+    this.chats = new ChannelSettings({ ask, say: (text, tone) => this.say(text, tone) });
     this.logList = h("ol", { class: "access-log", id: "access-log", "aria-label": "Access log" });
     this.olderLog = h("button", { type: "button", class: "button", id: "access-log-older", hidden: true,
       onclick: () => this.loadLog(true) }, "Show older entries");
@@ -100,6 +102,7 @@ export class PrivacyCentre {
         this.section("Receiving money", "privacy-receiving",
           h("p", { class: "section-hint" }, "Money people send you in chats goes to this account. Only the payer's bank sees its full number."),
           this.receiving),
+        this.section("Messenger and WhatsApp", "privacy-channels", this.chats.content),
         this.section("Access log", "privacy-log",
           h("p", { class: "section-hint" }, "Every time chatbank used your bank data, newest first."),
           this.logList, this.olderLog),
@@ -160,6 +163,7 @@ export class PrivacyCentre {
     } catch (err) {
       this.say(err.userMessage || err.message, "error");
     }
+    await this.chats.load();
     await this.loadLog(false);
   }
 
