@@ -30,3 +30,14 @@ def test_a_button_reply_always_fills_the_form_even_when_it_reads_like_a_new_requ
     assert decide(state, "rainy day", "check_balance", 0.95).move is Move.FILL
     assert decide(state, "how much money do I have?", "check_balance",
                   0.95).move is Move.SWITCH
+
+
+def test_a_request_to_move_money_after_a_search_starts_a_payment_even_when_the_model_is_unsure(
+) -> None:
+    searching = DialogueState(Form("search_transactions", {}, "refine"))
+    moving = decide(searching, "transfer £5 to Bob for lunch", "pay_contact", 0.59,
+                    has_amount=True)
+    assert moving.move is Move.SWITCH and moving.intent == "pay_contact"
+    # Inside a money form the same kind of message is its answer, not a new request.
+    assert decide(waiting("amount"), "send £30 to Bob", "pay_contact", 0.59,
+                  has_amount=True).move is Move.FILL

@@ -162,3 +162,11 @@ def test_a_short_request_of_another_kind_is_not_taken_for_a_merchant(fresh: Chat
     assert "Upcoming" not in shown["title"] + shown.get("subtitle", "")
     assert shown["title"] == "Could you ask that as a full question?"
     assert fresh.card("hello")["title"].startswith("Hi!")
+
+
+def test_asking_to_send_money_after_a_search_is_not_read_as_a_new_search_filter(
+        fresh: Chat) -> None:
+    assert fresh.card("show my Tesco transactions")["title"] == "Transactions at Tesco"
+    answers = [r.get("card") or {} for r in fresh.replies("transfer £5 to Bob for lunch")]
+    titles = [str(card.get("payload", {}).get("title", "")) for card in answers]
+    assert titles and not any("transactions" in title.lower() for title in titles), titles

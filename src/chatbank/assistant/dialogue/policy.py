@@ -19,6 +19,11 @@ from chatbank.assistant.dialogue.state import CONFIRMATION, DialogueState
 
 SWITCH_CONFIDENCE = 0.6
 CONTROL_INTENTS = {"affirm", "deny", "cancel"}
+# Requests to move money. One of these while a question's answer is open ("show my Tesco
+# payments" → "transfer £5 to Bob for lunch") is a new request even when the model is unsure,
+# never a follow-up filter of that question.
+MOVES_MONEY = frozenset({"pay_contact", "request_money", "split_bill", "transfer_money",
+                         "pay_bill", "pay_credit_card"})
 _YES = re.compile(r"^\s*(y|yes|yeah|yep|sure|ok(ay)?|confirm|go ahead|do it|send it|"
                   r"yes,? \w+( it)?)\s*[.!]*\s*$", re.IGNORECASE)
 _NO = re.compile(r"^\s*(n|no|nope|don'?t|do not)\b.*$", re.IGNORECASE)
@@ -67,5 +72,8 @@ def decide(state: DialogueState, text: str, intent: str, confidence: float,
         return Decision(Move.FILL, form.intent)
     if (confidence >= SWITCH_CONFIDENCE and intent != form.intent
             and intent not in CONTROL_INTENTS | {"out_of_scope"} and len(text.split()) > 2):
+        return Decision(Move.SWITCH, intent)
+    if (intent in MOVES_MONEY and form.intent not in MOVES_MONEY and has_amount
+            and len(text.split()) > 2 and not _CORRECTION.match(text)):
         return Decision(Move.SWITCH, intent)
     return Decision(Move.FILL, form.intent)
