@@ -171,6 +171,21 @@ def test_a_pending_past_its_timeout_cannot_be_posted_and_expire_releases_it() ->
     later.expire("p1")
     assert later.accounts["alice"].available_minor == 1000
     assert later.transfers["p1"].state == PendingState.EXPIRED
+    assert later.create(TransferRequest("p", pending_id="p1", after_timeout=True,
+                                        kind=TransferKind.POST_PENDING)) == (
+        R.PENDING_TRANSFER_EXPIRED)  # once released, never posted
+
+
+def test_a_pending_past_its_timeout_not_yet_released_posts_after_timeout_when_asked() -> None:
+    batch = fresh_batch()
+    batch.create(pay("fund", "bank", "alice", 1000))
+    batch.create(pay("p1", "alice", "bank", 800, kind=TransferKind.PENDING, timeout_s=30))
+    later = LedgerBatch(batch.accounts, batch.transfers, NOW + timedelta(seconds=90))
+    assert later.accounts["alice"].available_minor == 200  # still reserved
+    assert later.create(TransferRequest("p", pending_id="p1", after_timeout=True,
+                                        kind=TransferKind.POST_PENDING)) == R.OK
+    assert later.transfers["p1"].state == PendingState.POSTED
+    assert later.accounts["alice"].booked_minor == 200
 
 
 def test_posting_checks_the_pending_transfers_accounts_when_given() -> None:

@@ -92,7 +92,8 @@ def create_bank_app(settings: BankSettings) -> FastAPI:
         runner = asyncio.create_task(app.state.bank.scheduled.run_forever(), name="scheduled")
         relay = None
         if settings.scheme_url and settings.scheme_secret:
-            relay = SchemeRelay(settings, app.state.bank.books)
+            relay = SchemeRelay(settings, app.state.bank.books,
+                                record_rejection=app.state.bank.payments.record_rejection)
             relay_task = asyncio.create_task(relay.run_forever(), name="scheme-relay")
         try:
             yield

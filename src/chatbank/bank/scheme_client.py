@@ -4,8 +4,13 @@ The ledger is the outbox: every open pending Faster Payment hold (written in the
 transaction as the customer's payment) is submitted until the scheme acknowledges it, so a
 crash or a scheme outage only delays a submission. The scheme id is derived from the transfer
 id, so resubmitting is harmless. Acknowledgements and backoff are kept in memory: after a
-restart every open hold is submitted once more, which doubles as reconciliation. Holds the
-scheme never settles are voided at their timeout by the same loop.
+restart every open hold is submitted once more, which doubles as reconciliation.
+
+A hold past its timeout is never released on the clock alone: the payee may already have been
+credited (the scheme's answer lost, or this bank down when the scheme came to settle). The
+relay asks the scheme where the payment stands and settles or voids the hold on that word; a
+payment the scheme never received (it refuses submissions after the hold's timeout) is voided.
+Until the scheme answers, the money stays held: late, never lost or paid twice.
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ import asyncio
 import json
 import logging
 import time
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -28,11 +34,18 @@ from chatbank.bank.ledger.tables import ledger_transfers as transfers
 from chatbank.bank.settings import BankSettings
 from chatbank.core.clock import as_utc
 from chatbank.core.errors import ChatbankError
-from chatbank.scheme.protocol import API_PREFIX, sign_request
+from chatbank.scheme.protocol import API_PREFIX, scheme_payment_id, sign_request
 
 log = logging.getLogger("chatbank.bank.scheme")
 PERMANENT_REFUSALS = (400, 409, 422)  # the scheme will never take it: release the hold
 RETRY_BASE_S, RETRY_MAX_S = 0.5, 30.0
+LAPSED_PER_TICK = 100
+SETTLED_STATES = ("accepted", "settled")  # the payee was credited: the money must leave
+VOIDED_STATES = ("rejected", "voided")
+UNKNOWN_TO_SCHEME = "unknown"  # never received: it refuses submissions after the timeout
+NOT_SENT_IN_TIME = ("The payment could not reach the interbank scheme before its deadline; "
+                    "the money was not sent.")
+RecordRejection = Callable[[str, str], Awaitable[None]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,9 +65,11 @@ class SchemeRelay:
     """Submits open outbound holds to the scheme and voids expired ones, every `scheme_poll_s`."""
 
     def __init__(self, settings: BankSettings, books: BankBooks,
-                 http: httpx.AsyncClient | None = None) -> None:
+                 http: httpx.AsyncClient | None = None,
+                 record_rejection: RecordRejection | None = None) -> None:
         self.settings = settings
         self.books = books
+        self.record_rejection = record_rejection  # why a payment failed, for its OB status
         self.http = http or httpx.AsyncClient(timeout=5.0)
         self.acknowledged: set[str] = set()
         self.retry: dict[str, tuple[int, float]] = {}  # transfer id → (attempts, due monotonic)
@@ -68,11 +83,55 @@ class SchemeRelay:
             await asyncio.sleep(self.settings.scheme_poll_s)
 
     async def tick(self) -> None:
-        """Submit what is due, then release holds past their timeout."""
+        """Submit what is due, finish lapsed holds on the scheme's word, release other holds
+        past their timeout."""
         await self.submit_open_holds()
+        await self.resolve_lapsed_holds()
         released = await self.books.release_expired_holds()
         if released:
             log.info("scheme.holds_expired count=%d", len(released))
+
+    async def resolve_lapsed_holds(self) -> None:
+        """Settle or void each hold past its timeout as the scheme says (none while it is
+        unreachable or still delivering)."""
+        lapsed = await self._holds(lapsed=True, limit=LAPSED_PER_TICK)
+        await asyncio.gather(*(self._resolve(hold) for hold in lapsed))
+
+    async def _resolve(self, hold: OpenHold) -> None:
+        state = await self.scheme_state(hold.transfer_id)
+        try:
+            if state in SETTLED_STATES:
+                await self.books.post_outbound(hold.transfer_id)
+            elif state in VOIDED_STATES:
+                await self.books.void_outbound(hold.transfer_id)  # the scheme gives the reason
+            elif state == UNKNOWN_TO_SCHEME:
+                await self._reject(hold.transfer_id, NOT_SENT_IN_TIME)
+            else:
+                return  # still delivering, or no answer: keep holding
+        except ChatbankError as error:  # the scheme's own call finished it meanwhile
+            log.info("scheme.lapsed_skipped transfer_id=%s code=%s", hold.transfer_id,
+                     error.code)
+            return
+        log.info("scheme.lapsed_resolved transfer_id=%s scheme_state=%s", hold.transfer_id,
+                 state)
+
+    async def scheme_state(self, transfer_id: str) -> str | None:
+        """The scheme's state of this bank's payment, UNKNOWN_TO_SCHEME, or None (no answer)."""
+        path = f"{API_PREFIX}/payments/" + scheme_payment_id(
+            self.settings.scheme_member_id, transfer_id)
+        headers = sign_request(self.settings.scheme_secret or "", self.settings.scheme_member_id,
+                               "GET", path, b"")
+        try:
+            response = await self.http.get(
+                f"{(self.settings.scheme_url or '').rstrip('/')}{path}", headers=headers)
+            if response.status_code == 404 and response.json().get("code") == "payment_not_found":
+                return UNKNOWN_TO_SCHEME
+            if response.status_code == 200:
+                return str(response.json().get("state"))
+        except (httpx.HTTPError, ValueError) as error:  # ValueError: not JSON
+            log.info("scheme.status_unavailable transfer_id=%s reason=%s", transfer_id,
+                     type(error).__name__)
+        return None
 
     async def submit_open_holds(self) -> None:
         holds = await self.open_holds()
@@ -86,17 +145,22 @@ class SchemeRelay:
 
     async def open_holds(self) -> list[OpenHold]:
         """Pending Faster Payment holds to other banks that have not expired."""
+        return await self._holds(lapsed=False)
+
+    async def _holds(self, lapsed: bool, limit: int | None = None) -> list[OpenHold]:
+        """Pending Faster Payment holds to other banks, within (or past) their timeout."""
         now = self.books.clock.now()
+        in_time = transfers.c.expires_at <= now if lapsed else transfers.c.expires_at > now
         query = (select(transfers.c.id, transfers.c.amount_minor, transfers.c.currency,
                         transfers.c.expires_at, details.c.creditor_sort_code,
                         details.c.creditor_account_number, details.c.creditor_name,
                         details.c.debtor_name, details.c.reference)
                  .join(details, details.c.transfer_id == transfers.c.id)
-                 .where(and_(transfers.c.state == PendingState.PENDING.value,
-                             transfers.c.expires_at > now,
+                 .where(and_(transfers.c.state == PendingState.PENDING.value, in_time,
                              transfers.c.kind == TransferKind.PENDING.value,
                              transfers.c.code == int(TransferCode.FASTER_PAYMENT_OUT),
-                             transfers.c.credit_account_id.like("interbank:%"))))
+                             transfers.c.credit_account_id.like("interbank:%")))
+                 .order_by(transfers.c.expires_at).limit(limit))
         async with self.books.engine.connect() as conn:
             rows = list(await conn.execute(query))
         return [OpenHold(r.id, r.amount_minor, r.currency, as_utc(r.expires_at),
@@ -135,10 +199,17 @@ class SchemeRelay:
         code = response.json().get("code", "refused") if response.content else "refused"
         log.warning("scheme.submission_refused transfer_id=%s code=%s", hold.transfer_id, code)
         try:
-            await self.books.void_outbound(hold.transfer_id)
+            await self._reject(hold.transfer_id,
+                               f"The interbank scheme refused the payment ({code[:40]}).")
         except ChatbankError as error:  # settled, expired or voided meanwhile
             log.info("scheme.release_skipped transfer_id=%s code=%s", hold.transfer_id,
                      error.code)
+
+    async def _reject(self, transfer_id: str, reason: str) -> None:
+        """Release the hold, its reason recorded first so "Rejected" never lacks one."""
+        if self.record_rejection is not None:
+            await self.record_rejection(transfer_id, reason)
+        await self.books.void_outbound(transfer_id)
 
     def _postpone(self, hold: OpenHold, reason: str) -> None:
         attempts = self.retry.get(hold.transfer_id, (0, 0.0))[0]

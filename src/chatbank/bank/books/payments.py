@@ -185,7 +185,7 @@ async def finish_outbound(
         raise NotFound("transfer_not_found", "No outbound transfer has that id.")
     finish_id = f"{transfer_id}:{'post' if settle else 'void'}"
     result = (await ledger.create_transfers([TransferRequest(
-        id=finish_id, pending_id=transfer_id,
+        id=finish_id, pending_id=transfer_id, after_timeout=True,  # released only this way
         kind=TransferKind.POST_PENDING if settle else TransferKind.VOID_PENDING)], now))[0]
     raise_for_result(result)
     statements = SqlStatements(conn)

@@ -40,6 +40,7 @@ from chatbank.bank.books.sql_arrangements import SqlArrangements
 from chatbank.bank.books.sql_customers import SqlCustomers
 from chatbank.bank.books.sql_statement import SqlStatements
 from chatbank.bank.books.sqlite_payments import Payment, apply_domestic_transfers
+from chatbank.bank.books.system_accounts import SCHEME_HOLD_CODES
 from chatbank.bank.ledger import (
     LedgerService,
     SqliteGroupCommit,
@@ -273,8 +274,9 @@ class BankBooks:
         await self.ledger.close()
 
     async def release_expired_holds(self) -> list[str]:
-        """Void outbound holds the scheme never settled in time; returns their transfer ids."""
-        return await self.ledger.void_expired()
+        """Release holds whose timeout passed; returns their transfer ids. Outbound scheme holds
+        are not among them: the scheme relay settles or voids those on the scheme's word."""
+        return await self.ledger.void_expired(keep_codes=SCHEME_HOLD_CODES)
 
 
 async def _owned_account(conn: AsyncConnection, customer_id: str, account_id: str) -> Account:

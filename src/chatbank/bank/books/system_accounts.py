@@ -23,6 +23,10 @@ class TransferCode(IntEnum):
     OPENING_DEPOSIT = 11
 
 
+# Outbound Faster Payment holds: released only on the scheme's word, never by their timeout.
+SCHEME_HOLD_CODES = frozenset({int(TransferCode.FASTER_PAYMENT_OUT)})
+
+
 def settlement_account_id(currency: str) -> str:
     """The counterparty of money entering or leaving the bank outside the scheme."""
     return f"settlement:{currency}"

@@ -117,6 +117,9 @@ class TransferRequest:
 
     For `post_pending` / `void_pending`, accounts and currency may be left empty: they are taken
     from the pending transfer; `amount_minor` 0 posts the whole pending amount.
+    `after_timeout` lets a post or void finish a pending transfer whose timeout has passed but
+    that was not released: holds released only on a third party's word (the scheme's) keep
+    their reservation until that word comes.
     """
 
     id: str
@@ -128,6 +131,7 @@ class TransferRequest:
     pending_id: str = ""
     timeout_s: int = 0
     code: int = 0  # caller's category of the transfer (e.g. card payment, salary)
+    after_timeout: bool = False
 
 
 @dataclass(frozen=True, slots=True)

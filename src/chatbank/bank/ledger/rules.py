@@ -48,6 +48,7 @@ def check_against_pending(
         return TransferResult.PENDING_TRANSFER_ALREADY_VOIDED
     if pending.state == PendingState.EXPIRED or (
         pending.expires_at is not None and pending.expires_at <= now
+        and not request.after_timeout
     ):
         return TransferResult.PENDING_TRANSFER_EXPIRED
     if request.debit_account_id and request.debit_account_id != pending.debit_account_id:

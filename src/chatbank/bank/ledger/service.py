@@ -87,12 +87,13 @@ class LedgerService:
             await self._group.close()
             self._group = None
 
-    async def void_expired(self) -> list[str]:
-        """Release every pending transfer whose timeout has passed; return their ids."""
+    async def void_expired(self, keep_codes: frozenset[int] = frozenset()) -> list[str]:
+        """Release every pending transfer whose timeout has passed (but those with a code in
+        `keep_codes`); return their ids."""
         released: list[str] = []
         while True:
             async with write_transaction(self.engine) as conn:
-                chunk = await SqlLedger(conn).void_expired(self.clock.now())
+                chunk = await SqlLedger(conn).void_expired(self.clock.now(), keep_codes)
             released.extend(chunk)
             if not chunk:
                 return released

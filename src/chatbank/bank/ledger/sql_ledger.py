@@ -141,11 +141,14 @@ class SqlLedger:
         await self._write(batch)
         return results
 
-    async def void_expired(self, now: datetime, limit: int = 1000) -> list[str]:
-        """Release pending transfers whose timeout has passed; return their ids."""
+    async def void_expired(self, now: datetime, keep_codes: frozenset[int] = frozenset(),
+                           limit: int = 1000) -> list[str]:
+        """Release pending transfers whose timeout has passed, except those with a code in
+        `keep_codes` (their owner releases them); return their ids."""
         query = (select(ledger_transfers.c.id)
                  .where(ledger_transfers.c.state == PendingState.PENDING.value,
-                        ledger_transfers.c.expires_at <= now)
+                        ledger_transfers.c.expires_at <= now,
+                        ledger_transfers.c.code.not_in(keep_codes))
                  .order_by(ledger_transfers.c.expires_at).limit(limit))
         expired_ids = list((await self.conn.scalars(query)).all())
         if not expired_ids:
