@@ -3,10 +3,11 @@
 import { api, setCsrfToken } from "./api.js";
 import { ConversationLoader } from "./loader.js";
 import { Outbox } from "./outbox.js";
+import { MessageActions } from "./message_actions.js";
 import { ReceiptSender } from "./receipts.js";
+import { Router } from "./router.js";
 import { RealtimeSocket } from "./socket.js";
 import { Store } from "./store.js";
-import { chooseBank } from "./views/bank_choice.js";
 import { openNewChat, openNewGroup } from "./views/dialogs.js";
 import { h } from "./views/dom.js";
 import { InfoPanel } from "./views/groupinfo.js";
@@ -43,7 +44,8 @@ class App {
     this.thread = new Thread(this);
     this.info = new InfoPanel(this);
     this.privacy = new PrivacyCentre(this);
-    this.privacyOpen = false;
+    this.router = new Router(this);
+    this.actions = new MessageActions(this);
     this.toasts = h("div", { class: "toasts", role: "status", "aria-live": "polite" });
     root.replaceChildren(h("div", { class: "shell" }, this.sidebar.el, this.thread.el,
       this.privacy.el, this.info.el),
@@ -52,7 +54,7 @@ class App {
     document.addEventListener("visibilitychange", () => this.markReadIfVisible());
     window.addEventListener("pagehide", () => this.store.saveCursors());
     window.addEventListener("focus", () => this.markReadIfVisible());
-    window.addEventListener("hashchange", () => this.applyRoute());
+    window.addEventListener("hashchange", () => this.router.apply());
     document.addEventListener("keydown", (event) => {
       if (event.key === "Escape" && this.info.open && !document.querySelector("dialog[open]")) {
         this.toggleInfo(false);
@@ -70,10 +72,11 @@ class App {
   }
 
   render() {
-    document.body.dataset.pane = this.store.activeId || this.privacyOpen ? "thread" : "list";
-    document.body.dataset.route = this.privacyOpen ? "privacy" : "chats";
-    this.thread.el.hidden = this.privacyOpen;
-    this.privacy.el.hidden = !this.privacyOpen;
+    const { privacyOpen } = this.router;
+    document.body.dataset.pane = this.store.activeId || privacyOpen ? "thread" : "list";
+    document.body.dataset.route = privacyOpen ? "privacy" : "chats";
+    this.thread.el.hidden = privacyOpen;
+    this.privacy.el.hidden = !privacyOpen;
     const unread = [...this.store.conversations.values()].reduce((n, c) => n + (c.unread || 0), 0);
     document.title = unread ? `(${unread}) chatbank` : "chatbank";
     this.sidebar.update();
@@ -127,41 +130,10 @@ class App {
     location.reload();
   }
 
-  // ---- routes: "#/" is the chats, "#/privacy?linked=…" the privacy centre --------------
-  route() {
-    const [path, query = ""] = location.hash.replace(/^#/, "").split("?");
-    return { path: path.replace(/\/+$/, "") || "/", params: new URLSearchParams(query) };
-  }
-
-  applyRoute() {
-    const { path, params } = this.route();
-    const open = path === "/privacy";
-    const chat = /^\/c\/([\w-]{1,80})$/.exec(path);
-    if (chat) {
-      // Back from the bank after a payment: "#/c/<conversation>?payment=<id>&status=<status>".
-      const status = params.get("status");
-      if (status) this.toast(`Payment ${status.replace(/_/g, " ").slice(0, 40)}.`);
-      history.replaceState(null, "", `${location.pathname}${location.search}#/`);
-      this.privacyOpen = false;
-      this.openConversation(chat[1]);
-      return;
-    }
-    if (open && (!this.privacyOpen || params.has("linked") || params.has("link_error"))) {
-      this.info.open = false;
-      this.privacy.show(params);
-    }
-    this.privacyOpen = open;
-    this.store.changed();
-  }
-
-  openPrivacy() {
-    if (this.route().path === "/privacy") this.applyRoute();
-    else location.hash = "#/privacy";
-  }
-
-  closePrivacy() {
-    if (this.privacyOpen) location.hash = "#/";
-  }
+  // ---- routes (router.js) -------------------------------------------------------------
+  applyRoute() { this.router.apply(); }
+  openPrivacy() { this.router.openPrivacy(); }
+  closePrivacy() { this.router.closePrivacy(); }
 
   // ---- conversations -------------------------------------------------------------------
   refreshConversations() { return this.loader.refreshAll(); }
@@ -232,60 +204,13 @@ class App {
   sendTyping(conversationId) { this.socket.send({ type: "typing", conversation_id: conversationId }); }
   scrollToMessage(messageId) { this.thread.scrollTo(messageId); }
 
-  async act(action) {
-    try {
-      await action();
-    } catch (err) {
-      this.toast(err.userMessage || err.message);
-    }
-  }
-
-  editMessage(message, text) {
-    if (text === message.text) return;
-    this.act(async () => {
-      const body = await api.edit(message.id, text);
-      Object.assign(message, { text: body.message.text, edited_at: body.message.edited_at });
-      this.store.changed();
-    });
-  }
-
-  deleteMessage(message) {
-    if (!window.confirm("Delete this message for everyone?")) return;
-    this.act(() => api.remove(message.id));
-  }
-
-  toggleReaction(message, emoji) {
-    const mine = (message.reactions?.[emoji] || []).includes(this.store.me.id);
-    this.act(() => (mine ? api.unreact(message.id, emoji) : api.react(message.id, emoji)));
-  }
-
-  /** Pay (off to the payer's bank to approve), decline or cancel; the card updates live. */
-  paymentAction(paymentId, verb) {
-    this.act(async () => {
-      if (verb !== "authorise") {
-        await api.paymentVerb(paymentId, verb === "decline" ? "decline" : "cancel");
-        return;
-      }
-      let body;
-      try {
-        body = await api.authorisePayment(paymentId);
-      } catch (err) {
-        if (err.code !== "bank_required") throw err;
-        const bankId = await chooseBank((await api.banks()).banks || []);
-        if (!bankId) return;
-        body = await api.authorisePayment(paymentId, bankId);
-      }
-      if (typeof body.authorize_url === "string" && /^https?:\/\//.test(body.authorize_url)) {
-        location.assign(body.authorize_url);
-      }
-    });
-  }
-
-  cardAction(message, action) {
-    window.dispatchEvent(new CustomEvent("chatbank:card-action", {
-      detail: { conversation_id: message.conversation_id, message_id: message.id, action },
-    }));
-  }
+  // ---- what a user does to a message (message_actions.js) -------------------------------
+  act(action) { return this.actions.act(action); }
+  editMessage(message, text) { this.actions.edit(message, text); }
+  deleteMessage(message) { this.actions.remove(message); }
+  toggleReaction(message, emoji) { this.actions.toggleReaction(message, emoji); }
+  paymentAction(paymentId, verb) { this.actions.payment(paymentId, verb); }
+  cardAction(message, action) { this.actions.card(message, action); }
 
   async logOut() {
     try { await api.logOut(); } catch { /* the session is gone either way */ }

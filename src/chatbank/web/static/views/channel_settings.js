@@ -3,14 +3,11 @@
 // Everything the API sends is shown as text.
 
 import { api } from "../api.js";
+import { ask } from "./ask.js";
 import { fill, h } from "./dom.js";
+import { dateOnly, str, when } from "./text.js";
 
 const CHANNEL_NAMES = { messenger: "Messenger", whatsapp: "WhatsApp" };
-const dateOnly = new Intl.DateTimeFormat(undefined, { dateStyle: "medium" });
-
-function str(value, max = 120) {
-  return typeof value === "string" ? value.slice(0, max) : "";
-}
 
 /** Enough of a chat's id to recognise it ("•••• 0123"), not enough to copy it. */
 export function maskedId(externalId) {
@@ -19,14 +16,13 @@ export function maskedId(externalId) {
 }
 
 function linkedOn(iso) {
-  const d = new Date(iso);
-  return Number.isNaN(d.getTime()) ? "" : `Linked ${dateOnly.format(d)}`;
+  const day = when(iso, dateOnly);
+  return day ? `Linked ${day}` : "";
 }
 
 export class ChannelSettings {
-  /** `ask` opens a confirm dialog (resolves truthy on yes); `say` shows the centre's banner. */
-  constructor({ ask, say }) {
-    this.ask = ask;
+  /** `say` shows the privacy centre's banner. */
+  constructor({ say }) {
     this.say = say;
     this.box = h("input", { type: "checkbox", id: "masked-amounts", onchange: () => this.save() });
     this.list = h("ul", { class: "link-list", id: "linked-chats", "aria-label": "Linked chats" });
@@ -78,7 +74,7 @@ export class ChannelSettings {
   }
 
   async unlink(chat, name) {
-    const ok = await this.ask({ id: "confirm-unlink-chat", title: `Unlink ${name}?`,
+    const ok = await ask({ id: "confirm-unlink-chat", title: `Unlink ${name}?`,
       text: "chatbank will stop answering that chat as you. You can link it again from the chat.",
       confirmLabel: "Unlink", danger: true });
     if (!ok) return;
