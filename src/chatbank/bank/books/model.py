@@ -137,6 +137,32 @@ class StandingOrder:
     creditor_sort_code: str
     creditor_account_number: str
     status: str  # Active | Inactive
+    # The schedule's shape (OB Initiation); `amount_minor` is the recurring amount.
+    recurring_payment_date: date | None = None  # second payment, when off the pattern
+    first_amount_minor: int | None = None  # None: the same as `amount_minor`
+    final_amount_minor: int | None = None
+    number_of_payments: int | None = None
+    # Progress: occurrences claimed so far (paid or failed), the last one paid, cancellation.
+    payments_made: int = 0
+    last_payment_date: date | None = None
+    last_amount_minor: int | None = None
+    cancelled_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class StandingOrderPayment:
+    """One occurrence of a standing order, as the bank's history keeps it."""
+
+    order_id: str
+    sequence: int  # 1 is the first payment
+    payment_date: date
+    amount_minor: int
+    currency: str
+    status: str  # Processing (claimed, being paid) | Paid | Failed
+    transfer_ref: str | None
+    reason: str | None  # why a Failed occurrence was not paid
+    claimed_at: datetime
+    recorded_at: datetime | None
 
 
 @dataclass(frozen=True, slots=True)

@@ -118,7 +118,33 @@ standing_orders = Table(
     Column("creditor_sort_code", String(6), nullable=False),
     Column("creditor_account_number", String(8), nullable=False),
     Column("status", String(16), nullable=False),  # Active | Inactive
+    Column("recurring_payment_date", Date, nullable=True),
+    Column("first_amount_minor", Amount, nullable=True),
+    Column("final_amount_minor", Amount, nullable=True),
+    Column("number_of_payments", Integer, nullable=True),
+    Column("payments_made", Integer, nullable=False, server_default="0"),
+    Column("last_payment_date", Date, nullable=True),
+    Column("last_amount_minor", Amount, nullable=True),
+    Column("cancelled_at", UTCDateTime, nullable=True),
     Index("ix_standing_orders_account", "account_id"),
+    Index("ix_standing_orders_due", "status", "next_payment_date"),
+)
+
+# Every occurrence of a standing order the bank claimed: paid, failed (and why), or in flight.
+standing_order_payments = Table(
+    "standing_order_payments", md,
+    Column("order_id", String(40), ForeignKey("standing_orders.id", ondelete="CASCADE"),
+           primary_key=True),
+    Column("sequence", Integer, primary_key=True),
+    Column("payment_date", Date, nullable=False),
+    Column("amount_minor", Amount, nullable=False),
+    Column("currency", String(3), nullable=False),
+    Column("status", String(16), nullable=False),  # Processing | Paid | Failed
+    Column("transfer_ref", String(128), nullable=True),
+    Column("reason", String(200), nullable=True),
+    Column("claimed_at", UTCDateTime, nullable=False),
+    Column("recorded_at", UTCDateTime, nullable=True),
+    Index("ix_standing_order_payments_claims", "status", "claimed_at"),
 )
 
 direct_debits = Table(
