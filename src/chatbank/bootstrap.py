@@ -61,7 +61,12 @@ from chatbank.payments import (
     ReceivingAccounts,
 )
 from chatbank.payments.adapters.chat import MessengerChat
-from chatbank.payments.cards import PAYMENT_CARD_KIND, PAYMENT_CARD_SCHEMA
+from chatbank.payments.cards import (
+    PAYMENT_CARD_KIND,
+    PAYMENT_CARD_SCHEMA,
+    RECEIPT_CARD_KIND,
+    RECEIPT_CARD_SCHEMA,
+)
 from chatbank.payments.model import PaymentLimits
 from chatbank.payments.transactions import PaymentStore
 from chatbank.privacy.audit_log import AuditLog
@@ -229,6 +234,7 @@ async def build_payments(settings: Settings, engine: AsyncEngine, messenger: Mes
                          clock: Clock) -> PaymentsContext:
     """Payments in chats: PISP with the platform's signing key (registered at each bank)."""
     messenger.cards.register(PAYMENT_CARD_KIND, PAYMENT_CARD_SCHEMA)
+    messenger.cards.register(RECEIPT_CARD_KIND, RECEIPT_CARD_SCHEMA)
     key = RequestSigner.load_or_create(settings.data_dir / PLATFORM_SIGNING_KEY_FILE)
     pisp = PaymentInitiation(directory, ob, key,
                              f"{settings.public_url.rstrip('/')}/payments/callback")
@@ -236,7 +242,7 @@ async def build_payments(settings: Settings, engine: AsyncEngine, messenger: Mes
     chat = MessengerChat(MessengerStore(engine), messenger.messages, messenger.conversations)
     receiving = ReceivingAccounts(store, links, gateway, vault, clock)
     limits = PaymentLimits(settings.payment_limit_minor, settings.payment_daily_limit_minor)
-    payments = Payments(store, chat, receiving, audit, clock, limits)
+    payments = Payments(store, chat, receiving, audit, clock, limits, receipts=chat)
     execution = PaymentExecution(payments, store, pisp, links, vault, gateway)
     tracker = PaymentTracker(execution, store)
     await tracker.resume()

@@ -101,6 +101,44 @@ def test_unknown_card_kind_renders_as_a_safe_placeholder_and_no_payload_html_run
     expect(page.get_by_role("button", name="Load older messages")).to_be_hidden()
 
 
+def test_a_payment_receipt_shows_amount_people_masked_account_reference_and_time_as_text(
+        platform: PlatformProcess, pages: Pages,
+        api_user: Callable[[str], ApiUser]) -> None:
+    page = pages.new()
+    bob = sign_up_in_context(page, platform.url, "Bob Brown", open_app=False)
+    alice = api_user("Alice Adams")
+    conversation_id = alice.direct_with(bob["id"])
+    last = alice.send(conversation_id, "paid you back")
+    open_app_page(page, platform.url, "?test=1")
+    page.locator("#conversation-list .conv-item", has_text="Alice Adams").click()
+    receipt = {"payment_id": "pay_fake", "note": HOSTILE,
+               "amount": {"minor": 745, "currency": "GBP", "display": "£7.45"},
+               "payer": {"id": alice.id, "name": "Alice Adams"},
+               "payee": {"id": bob["id"], "name": "Bob Brown", "account": "••1234"},
+               "bank_reference": "dp_0123abcd", "completed_at": "2026-11-25T14:05:09+00:00"}
+    apply_event(page, fake_card_event(conversation_id, last["seq"] + 1, alice.id,
+                                      "payment.receipt", receipt))
+    apply_event(page, fake_card_event(conversation_id, last["seq"] + 2, alice.id,
+                                      "payment.receipt", receipt | {
+        "payee": {"id": bob["id"], "name": "Bob Brown", "account": "20000112345678"},
+        "completed_at": HOSTILE}))
+    shown = page.locator('#messages .card[data-kind="payment.receipt"]')
+    expect(shown).to_have_count(2)
+    first, forged = shown.nth(0), shown.nth(1)
+    expect(first.locator(".card-title")).to_have_text("Payment receipt")
+    expect(first.locator(".card-amount")).to_have_text("£7.45")
+    expect(first.locator('[data-field="payer"]')).to_have_text("Alice Adams")
+    expect(first.locator('[data-field="payee"]')).to_have_text("Bob Brown ••1234")
+    expect(first.locator('[data-field="note"]')).to_have_text(HOSTILE)
+    expect(first.locator('[data-field="reference"]')).to_have_text("dp_0123abcd")
+    expect(first.locator('[data-field="completed"]')).to_contain_text("2026")
+    expect(forged.locator('[data-field="payee"]')).to_have_text("Bob Brown")  # never unmasked
+    expect(forged.locator('[data-field="completed"]')).to_have_text("—")
+    assert page.locator("img").count() == 0
+    assert page.evaluate("window.__pwned") is None
+    screenshot(page, "04-receipt")
+
+
 def test_a_group_made_in_the_ui_is_managed_from_its_info_panel_and_works_at_phone_width(
         platform: PlatformProcess, pages: Pages,
         api_user: Callable[[str], ApiUser]) -> None:

@@ -77,7 +77,8 @@ def card_of(user: PlatformUser, conversation_id: str, payment_id: str) -> dict[s
     messages = user.http.get(f"/api/v1/conversations/{conversation_id}/messages",
                              params={"limit": 100}).json()["messages"]
     cards = [m["card"]["payload"] for m in messages
-             if m.get("card") and m["card"]["payload"].get("payment_id") == payment_id]
+             if m.get("card") and m["card"]["kind"] == "payment"
+             and m["card"]["payload"].get("payment_id") == payment_id]
     assert len(cards) == 1, messages
     return dict(cards[0])
 

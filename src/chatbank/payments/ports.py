@@ -23,3 +23,10 @@ class Chat(Protocol):
 
     async def update_card(self, actor_id: str, message_id: str,
                           payload: dict[str, Any]) -> None: ...
+
+
+class Receipts(Protocol):
+    """Where the receipt of a completed payment is posted (once per payment)."""
+
+    async def post_receipt(self, sender_id: str, conversation_id: str, client_id: str,
+                           payload: dict[str, Any]) -> None: ...

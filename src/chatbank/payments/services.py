@@ -16,7 +16,7 @@ from chatbank.core.clock import Clock
 from chatbank.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from chatbank.core.ids import new_id
 from chatbank.core.money import Money
-from chatbank.payments.cards import card_payload
+from chatbank.payments.cards import card_payload, receipt_payload
 from chatbank.payments.model import (
     REQUEST_TTL,
     Payment,
@@ -29,7 +29,7 @@ from chatbank.payments.model import (
     parse_amount,
     split_amounts,
 )
-from chatbank.payments.ports import Chat
+from chatbank.payments.ports import Chat, Receipts
 from chatbank.payments.receiving import ReceivingAccounts
 from chatbank.payments.transactions import PaymentStore
 from chatbank.privacy.purposes import DataClass, Purpose
@@ -51,9 +51,10 @@ class Payments:
     """Use cases for payments and requests (the bank side is in `PaymentExecution`)."""
 
     def __init__(self, store: PaymentStore, chat: Chat, receiving: ReceivingAccounts,
-                 audit: AuditTrail, clock: Clock, limits: PaymentLimits | None = None) -> None:
+                 audit: AuditTrail, clock: Clock, limits: PaymentLimits | None = None,
+                 receipts: Receipts | None = None) -> None:
         self.store, self.chat, self.receiving = store, chat, receiving
-        self.audit, self.clock = audit, clock
+        self.audit, self.clock, self.receipts = audit, clock, receipts
         self.limits = limits or PaymentLimits()
 
     async def access_payment_by_id(self, user_id: str, payment_id: str) -> Payment:
@@ -225,13 +226,18 @@ class Payments:
         return payment
 
     async def publish(self, payment_id: str) -> None:
-        """Push the payment's current state to its card (every member sees it live)."""
+        """Push the payment's current state to its card (every member sees it live), and post
+        the receipt once it completed (its client id makes a repeat a no-op)."""
         payment = await self.reload(payment_id)
         if payment.message_id is None:
             return
         names = await self.chat.display_names([payment.payer_id, payment.payee_id])
         await self.chat.update_card(payment.payer_id, payment.message_id,
                                     card_payload(payment, names))
+        if payment.status is PaymentStatus.COMPLETED and self.receipts is not None:
+            await self.receipts.post_receipt(payment.payer_id, payment.conversation_id,
+                                             f"receipt:{payment.id}",
+                                             receipt_payload(payment, names))
 
     async def expire_if_due(self, payment: Payment) -> Payment:
         if not payment.is_expired(self.clock.now()):

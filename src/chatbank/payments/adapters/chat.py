@@ -8,7 +8,7 @@ from chatbank.core.errors import NotFound
 from chatbank.messenger.services.conversations import Conversations
 from chatbank.messenger.services.messages import Messages
 from chatbank.messenger.unit_of_work import MessengerStore
-from chatbank.payments.cards import PAYMENT_CARD_KIND
+from chatbank.payments.cards import PAYMENT_CARD_KIND, RECEIPT_CARD_KIND
 
 
 class MessengerChat:
@@ -36,6 +36,11 @@ class MessengerChat:
         message, _created = await self.messages.post(
             sender_id, conversation_id, client_id, None, (PAYMENT_CARD_KIND, payload), None)
         return message.id
+
+    async def post_receipt(self, sender_id: str, conversation_id: str, client_id: str,
+                           payload: dict[str, Any]) -> None:
+        await self.messages.post(sender_id, conversation_id, client_id, None,
+                                 (RECEIPT_CARD_KIND, payload), None)
 
     async def update_card(self, actor_id: str, message_id: str,
                           payload: dict[str, Any]) -> None:

@@ -5,6 +5,7 @@
 import { assistantCard } from "./assistant_card.js";
 import { avatar, h, initialsOf } from "./dom.js";
 import { paymentCard } from "./payment_card.js";
+import { receiptCard } from "./receipt_card.js";
 
 /** Kinds drawn by the generic renderer (title, amount, status, rows, buttons, note). */
 export const GENERIC_KINDS = new Set([
@@ -31,6 +32,7 @@ export function renderCard(card, ctx = {}) {
   const payload = card.payload && typeof card.payload === "object" ? card.payload : {};
   if (card.kind === "contact") return contactCard(payload, onOpenContact);
   if (card.kind === "payment") return paymentCard(payload, ctx);
+  if (card.kind === "payment.receipt") return receiptCard(payload);
   if (card.kind === "assistant.reply") return assistantCard(payload, ctx);
   if (GENERIC_KINDS.has(card.kind)) return genericCard(card.kind, payload, onAction);
   return unsupported(card.kind);
