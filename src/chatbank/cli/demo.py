@@ -43,7 +43,8 @@ def _server(app: FastAPI, port: int) -> uvicorn.Server:
                                          **WEBSOCKET_SERVER_OPTIONS))
 
 
-def _print_logins(console: Console, port: int, banks: list[dict[str, str]]) -> None:
+def _print_logins(console: Console, port: int, banks: list[dict[str, str]],
+                  scheme_url: str) -> None:
     table = Table(title="chatbank demo")
     table.add_column("who")
     table.add_column("chatbank log-in")
@@ -54,6 +55,7 @@ def _print_logins(console: Console, port: int, banks: list[dict[str, str]]) -> N
     console.print(table)
     for bank in banks:
         console.print(f"  {bank['name']}: {bank['base_url']}/  (its own server and database)")
+    console.print(f"  Interbank scheme: {scheme_url}/  (banks pay each other through it)")
     console.print("At the bank's SCA step the sandbox shows the one-time code on screen.")
     console.print(f"[bold green]Open http://127.0.0.1:{port}/[/bold green]  (Ctrl-C stops)")
 
@@ -75,6 +77,5 @@ async def run_demo(port: int, data_dir: Path, seed: bool, console: Console) -> N
     servers = [_server(create_app(settings), port)] + [
         _server(bank_app(cfg), cfg.port) for cfg in bank_configs] + [
         _server(create_scheme_app(scheme), scheme.port)]
-    _print_logins(console, port, entries)
-    console.print(f"  Interbank scheme: {scheme.base_url}/  (banks pay each other through it)")
+    _print_logins(console, port, entries, scheme.base_url)
     await asyncio.gather(*(server.serve() for server in servers))
