@@ -13,6 +13,7 @@ import pytest
 
 from chatbank.chaos.ledger_workload import LedgerChaosConfig, run_ledger_chaos
 from chatbank.chaos.message_workload import MessageChaosConfig, run_message_chaos
+from chatbank.chaos.pay_model import read_platform
 from chatbank.chaos.report import WorkloadReport
 from chatbank.chaos.supervisor import FaultPlan
 from tests.scale.cluster import own_keyspace
@@ -30,14 +31,19 @@ def assert_clean(report: WorkloadReport, faults: int) -> None:
                                              for a in report.anomalies)
 
 
-@pytest.mark.timeout(900)
-async def test_money_is_conserved_and_paid_once_while_banks_and_scheme_are_killed(
+@pytest.mark.timeout(1500)
+async def test_money_is_conserved_and_paid_once_while_banks_scheme_and_platform_are_killed(
         tmp_path: Path) -> None:
+    # Four faults: one shuffled round kills each of the scheme, both banks and the platform.
     report = await run_ledger_chaos(tmp_path, LedgerChaosConfig(
-        operations=16, clients=4, bank_count=2,
-        faults=FaultPlan(**QUICK_FAULTS, max_faults=2)), SEED)
-    assert_clean(report, faults=2)
-    assert len(report.checks) == 9
+        operations=16, clients=4, bank_count=2, platform_clients=2, platform_operations=8,
+        faults=FaultPlan(**QUICK_FAULTS, max_faults=4)), SEED)
+    assert_clean(report, faults=4)
+    assert set(report.faults_by_service) == {"scheme", "northbank", "eastbank", "platform"}
+    assert report.operations_by_kind["platform"] >= 8, report
+    assert len(report.checks) == 14
+    payments, _ = read_platform(tmp_path / "platform" / "platform.db")
+    assert any(p.status == "completed" for p in payments), payments  # not all given up
 
 
 @pytest.mark.timeout(600)

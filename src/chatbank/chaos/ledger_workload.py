@@ -1,5 +1,7 @@
-"""The ledger workload: concurrent clients pay at random, same bank and across banks, while
-the fault injector SIGKILLs banks and the scheme; then recovery, then the checker."""
+"""The ledger workload: concurrent clients pay at random, same bank and across banks, as a third
+party at the banks' OB API and (with `platform_clients`) as users of the platform paying each
+other in chats, while the fault injector SIGKILLs banks, the scheme and the platform; then
+recovery, then the checkers."""
 
 from __future__ import annotations
 
@@ -21,6 +23,7 @@ from chatbank.chaos.ledger_model import (
     PaymentAttempt,
 )
 from chatbank.chaos.ledger_world import ChaosBank, ClearingWorld, build_world, start_world
+from chatbank.chaos.pay_workload import PlatformPayments
 from chatbank.chaos.report import WorkloadReport
 from chatbank.chaos.retrying import Retrying
 from chatbank.chaos.supervisor import (
@@ -37,7 +40,8 @@ REPEAT_PROBABILITY = 0.3  # a client re-sends an answered payment with the same 
 
 @dataclass(frozen=True)
 class LedgerChaosConfig:
-    """Stop after `operations` payments, or after `duration_s`, whichever comes first."""
+    """Stop after `operations` OB payments (and `platform_operations` platform payments), or
+    after `duration_s`, whichever comes first. No platform without platform clients."""
 
     operations: int = 40
     duration_s: float = 3600.0
@@ -46,6 +50,9 @@ class LedgerChaosConfig:
     hold_timeout_s: int = 20  # short, so restarts do outlast holds (they settle late, safely)
     max_amount_minor: int = 20_000
     faults: FaultPlan = field(default_factory=FaultPlan)
+    platform_clients: int = 0
+    platform_operations: int = 0
+    platform_max_amount_minor: int = 5_000
 
 
 def initiation_for(payee: Account, amount_minor: int) -> dict[str, Any]:
@@ -116,22 +123,30 @@ async def recover(world: ClearingWorld, history: LedgerHistory, timeout_s: float
                 await bank.client.final_status(payment.payment_id)
 
 
-async def _drive(world: ClearingWorld, history: LedgerHistory, config: LedgerChaosConfig,
-                 rng: random.Random, report: WorkloadReport) -> None:
-    injector = FaultInjector(world.services, config.faults, seeded_rng(rng.random()))
+async def _drive(world: ClearingWorld, platform: PlatformPayments | None,
+                 history: LedgerHistory, config: LedgerChaosConfig, rng: random.Random,
+                 report: WorkloadReport) -> None:
+    services = world.services + ([platform.service] if platform else [])
+    injector = FaultInjector(services, config.faults, seeded_rng(rng.random()))
     faults = asyncio.create_task(injector.run(), name="fault-injector")
-    budget = Budget(config.operations, time.monotonic() + config.duration_s, injector,
-                    config.faults.max_faults or 0)
+    deadline, min_faults = time.monotonic() + config.duration_s, config.faults.max_faults or 0
+    budget = Budget(config.operations, deadline, injector, min_faults)
+    clients = [client_loop(world, history, budget, seeded_rng(rng.random()), config)
+               for _ in range(config.clients)]
+    if platform is not None:
+        clients += platform.loops(config.platform_clients, Budget(
+            config.platform_operations, deadline, injector, min_faults),
+            seeded_rng(rng.random()), config.platform_max_amount_minor)
     try:
-        await asyncio.gather(*(client_loop(world, history, budget,
-                                           seeded_rng(rng.random()), config)
-                               for _ in range(config.clients)))
+        await asyncio.gather(*clients)
     finally:
         injector.stop_soon()
         await faults
         report.faults, report.faults_by_service = injector.faults, dict(injector.by_service)
-    await ensure_all_up(world.services)
+    await ensure_all_up(services)
     await recover(world, history, config.hold_timeout_s * 2 + 120)
+    if platform is not None:
+        await platform.recover(config.hold_timeout_s * 2 + 120)
 
 
 async def run_ledger_chaos(root: Path, config: LedgerChaosConfig, seed: int) -> WorkloadReport:
@@ -140,22 +155,45 @@ async def run_ledger_chaos(root: Path, config: LedgerChaosConfig, seed: int) -> 
     rng = seeded_rng(seed)
     report = WorkloadReport("ledger + payments")
     world = build_world(root, config.bank_count, config.hold_timeout_s)
+    platform = PlatformPayments.build(root) if config.platform_clients else None
     retrying = Retrying()
     try:
         await start_world(world, retrying)
+        if platform is not None:
+            await platform.start(world.banks)
         history = LedgerHistory({b.bank_id: read_bank(b.bank_id, b.database)
                                  for b in world.banks})
-        await _drive(world, history, config, rng, report)
+        await _drive(world, platform, history, config, rng, report)
     finally:
-        for bank in world.banks:
-            if bank.client is not None:
-                await bank.client.close()
-        await asyncio.to_thread(stop_all, world.services)
+        await _close(world, platform)
     books = {b.bank_id: read_bank(b.bank_id, b.database) for b in world.banks}
     report.checks, report.anomalies = check_ledger(history, books,
                                                    read_scheme(world.scheme_database))
     report.operations = len(history.attempts)
     report.acknowledged = sum(1 for a in history.attempts if a.acknowledged)
     report.retries = retrying.retries
+    report.operations_by_kind = {"OB API": report.operations}
+    if platform is not None:
+        _add_platform(report, platform, world)
     report.seconds = time.monotonic() - started
     return report
+
+
+async def _close(world: ClearingWorld, platform: PlatformPayments | None) -> None:
+    for bank in world.banks:
+        if bank.client is not None:
+            await bank.client.close()
+    if platform is not None:
+        await platform.close()
+    await asyncio.to_thread(stop_all, world.services + ([platform.service] if platform else []))
+
+
+def _add_platform(report: WorkloadReport, platform: PlatformPayments,
+                  world: ClearingWorld) -> None:
+    checks, anomalies = platform.check(world.banks)
+    report.checks += checks
+    report.anomalies += anomalies
+    report.operations += platform.operations
+    report.operations_by_kind["platform"] = platform.operations
+    report.acknowledged += platform.acknowledged
+    report.retries += platform.retries

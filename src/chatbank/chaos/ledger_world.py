@@ -69,6 +69,8 @@ def build_world(root: Path, bank_count: int, hold_timeout_s: int) -> ClearingWor
         service.env = {"CHATBANK_BANK_SCHEME_URL": scheme.url,
                        "CHATBANK_BANK_SCHEME_SECRET": secret,
                        "CHATBANK_BANK_SCHEME_POLL_S": "0.2",
+                       # Platform payers sign in at their bank for every payment.
+                       "CHATBANK_BANK_LOGIN_ATTEMPTS_PER_WINDOW": "1000000",
                        "CHATBANK_BANK_OUTBOUND_HOLD_TIMEOUT_S": str(hold_timeout_s)}
         settings = BankSettings(name=name, port=service.port, data_dir=data_dir, sandbox=True)
         banks.append(ChaosBank(service, settings, customers))

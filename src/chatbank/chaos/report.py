@@ -22,6 +22,7 @@ class WorkloadReport:
 
     workload: str
     operations: int = 0
+    operations_by_kind: dict[str, int] = field(default_factory=dict)  # when several kinds
     acknowledged: int = 0
     retries: int = 0
     faults: int = 0
@@ -45,7 +46,10 @@ def summary_table(reports: list[WorkloadReport]) -> Table:
         crashed = ", ".join(f"{name}×{count}" for name, count in
                             sorted(report.faults_by_service.items()))
         colour = "red" if report.anomalies else "green"
-        table.add_row(report.workload, str(report.operations), str(report.acknowledged),
+        kinds = ", ".join(f"{kind} {count}" for kind, count in report.operations_by_kind.items())
+        table.add_row(report.workload,
+                      f"{report.operations} ({kinds})" if kinds else str(report.operations),
+                      str(report.acknowledged),
                       str(report.retries), f"{report.faults} ({crashed or '-'})",
                       str(len(report.checks)),
                       f"[{colour}]{len(report.anomalies)}[/{colour}]", f"{report.seconds:.0f}")

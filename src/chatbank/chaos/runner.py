@@ -32,14 +32,16 @@ async def _reported(label: str, run: Awaitable[WorkloadReport]) -> WorkloadRepor
 
 async def run_all(minutes: float, seed: int, root: Path, database_url: str | None = None,
                   redis_url: str | None = None) -> list[WorkloadReport]:
-    """Ledger + payments for half the time, messages for the other half (split between SQLite
-    and PostgreSQL + Redis with two instances when both URLs are given)."""
+    """Ledger + payments (third-party clients at the banks' OB API and platform users paying in
+    chats; banks, scheme and platform killed) for half the time, messages for the other half
+    (split between SQLite and PostgreSQL + Redis with two instances when both URLs are given)."""
     total_s = minutes * 60.0
     clustered = bool(database_url and redis_url)
     reports = [await _reported("ledger + payments", run_ledger_chaos(
         root / "ledger", LedgerChaosConfig(
             operations=UNLIMITED, duration_s=total_s * 0.5 * RUNNING_SHARE, clients=6,
-            bank_count=3, faults=LONG_RUN_FAULTS), seed))]
+            bank_count=3, platform_clients=3, platform_operations=UNLIMITED,
+            faults=LONG_RUN_FAULTS), seed))]
     message_share = 0.25 if clustered else 0.5
     reports.append(await _reported("messages (SQLite)", run_message_chaos(
         root / "messages-sqlite", MessageChaosConfig(
