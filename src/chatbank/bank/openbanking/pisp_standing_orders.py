@@ -17,12 +17,15 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
 from chatbank.bank.books import StandingOrder
+from chatbank.bank.books.model import StandingOrderPayment
+from chatbank.bank.books.standing_orders import FAILED
 from chatbank.bank.openbanking import views
 from chatbank.bank.openbanking.access import client_grant, consent_grant
 from chatbank.bank.openbanking.consents import STANDING_ORDER, Consent
 from chatbank.bank.openbanking.errors import OBError
 from chatbank.bank.openbanking.idempotency import StoredResponse
 from chatbank.bank.openbanking.parsing import parse_body
+from chatbank.bank.openbanking.payments import STATUS_BY_TRANSFER
 from chatbank.bank.openbanking.pisp import (
     PISP,
     check_initiation,
@@ -39,13 +42,13 @@ from chatbank.bank.openbanking.schemas import (
     StandingOrderInitiation,
     StandingOrderRequest,
 )
-from chatbank.core.money import Money
+from chatbank.bank.openbanking.standing import FIRST_PAYMENT_PREFIX, ORDER_PREFIX
+from chatbank.bank.openbanking.standing_terms import check_schedule, day, minor
+from chatbank.core.clock import as_utc
 
 router = APIRouter(prefix=PISP)
 CONSENTS = "/domestic-standing-order-consents"
 ORDERS = "/domestic-standing-orders"
-ORDER_PREFIX = "dso_"
-FIRST_PAYMENT_PREFIX = "sof_"
 
 
 def _links(bank: BankRuntime, path: str) -> dict[str, Any]:
@@ -66,7 +69,8 @@ def first_payment(initiation: dict[str, Any]) -> dict[str, Any]:
 
 
 def check_order(order: StandingOrderInitiation, now: datetime) -> None:
-    """Each amount as a single payment's; the first payment in the future; GBP throughout."""
+    """Each amount as a single payment's; the first payment in the future; GBP throughout; a
+    Frequency this bank can schedule; later dates after the first; a whole number of payments."""
     for name in ("FirstPaymentAmount", "RecurringPaymentAmount", "FinalPaymentAmount"):
         amount = getattr(order, name)
         if amount is not None:
@@ -75,31 +79,41 @@ def check_order(order: StandingOrderInitiation, now: datetime) -> None:
                 InstructedAmount=amount, CreditorAccount=order.CreditorAccount,
                 DebtorAccount=order.DebtorAccount))
     check_execution_time(order.FirstPaymentDateTime, now)
+    check_schedule(order)
 
 
 def books_order(consent: Consent, order: StandingOrderInitiation) -> StandingOrder:
+    """The standing order as the books keep it (and AISP lists it)."""
     initiation = consent.initiation or {}
-    amount = initiation.get("RecurringPaymentAmount") or initiation["FirstPaymentAmount"]
-    money = Money.from_decimal_string(amount["Amount"], amount["Currency"])
+    first = minor(initiation["FirstPaymentAmount"])
+    recurring = initiation.get("RecurringPaymentAmount")
+    final = initiation.get("FinalPaymentAmount")
     creditor = initiation["CreditorAccount"]
-    first = order.FirstPaymentDateTime.date()
-    final = order.FinalPaymentDateTime
+    first_date = as_utc(order.FirstPaymentDateTime).date()
     return StandingOrder(
         id=order_id_of(consent.consent_id), account_id=consent.account_ids[0],
         frequency=initiation["Frequency"],
         reference=initiation.get("Reference") or "Standing order",
-        first_payment_date=first, next_payment_date=first,
-        final_payment_date=final.date() if final else None,
-        amount_minor=money.amount_minor, currency=money.currency,
+        first_payment_date=first_date, next_payment_date=first_date,
+        final_payment_date=day(order.FinalPaymentDateTime),
+        amount_minor=minor(recurring) if recurring else first,
+        currency=initiation["FirstPaymentAmount"]["Currency"],
         creditor_name=creditor["Name"][:70], creditor_sort_code=creditor["Identification"][:6],
-        creditor_account_number=creditor["Identification"][6:14], status="Active")
+        creditor_account_number=creditor["Identification"][6:14], status="Active",
+        recurring_payment_date=day(order.RecurringPaymentDateTime), first_amount_minor=first,
+        final_amount_minor=minor(final) if final else None,
+        number_of_payments=int(order.NumberOfPayments) if order.NumberOfPayments else None)
 
 
-def order_json(consent: Consent) -> dict[str, Any]:
+def order_json(consent: Consent, order: StandingOrder | None) -> dict[str, Any]:
+    """OB standing order: Cancelled once the customer cancelled it at the bank."""
+    cancelled = order is not None and order.cancelled_at is not None
+    updated = order.cancelled_at if order and order.cancelled_at else consent.status_updated_at
     return {"DomesticStandingOrderId": order_id_of(consent.consent_id),
-            "ConsentId": consent.consent_id, "Status": "InitiationCompleted",
+            "ConsentId": consent.consent_id,
+            "Status": "Cancelled" if cancelled else "InitiationCompleted",
             "CreationDateTime": views.stamp(consent.status_updated_at),
-            "StatusUpdateDateTime": views.stamp(consent.status_updated_at),
+            "StatusUpdateDateTime": views.stamp(updated),
             "Initiation": consent.initiation}
 
 
@@ -159,7 +173,8 @@ async def create_order(request: Request, bank: Runtime) -> JSONResponse:
             payment_id=FIRST_PAYMENT_PREFIX + consent.consent_id.split("_", 1)[1],
             standing_order=books_order(consent, body.Data.Initiation))
         stored = await consent_of_order(bank, order_id_of(consent.consent_id), grant.client_id)
-        return StoredResponse(201, {"Data": order_json(stored), **_links(
+        order = await bank.scheduled.standing.book.get(order_id_of(consent.consent_id))
+        return StoredResponse(201, {"Data": order_json(stored, order), **_links(
             bank, f"{ORDERS}/{order_id_of(consent.consent_id)}")})
 
     return await post_once(request, bank, grant.client_id, "standing-order", run, signed=True)
@@ -170,19 +185,35 @@ async def get_order(order_id: str, request: Request, bank: Runtime) -> dict[str,
     """The standing order and its status."""
     grant = await client_grant(request, bank, "payments")
     consent = await consent_of_order(bank, order_id, grant.client_id)
-    return {"Data": order_json(consent), **_links(bank, f"{ORDERS}/{order_id}")}
+    order = await bank.scheduled.standing.book.get(order_id)
+    return {"Data": order_json(consent, order), **_links(bank, f"{ORDERS}/{order_id}")}
 
 
 @router.get(ORDERS + "/{order_id}/payment-details")
 async def get_order_details(order_id: str, request: Request, bank: Runtime) -> dict[str, Any]:
-    """The first payment: Pending until FirstPaymentDateTime, then the transfer's status."""
+    """Every payment so far: the first (Pending until FirstPaymentDateTime, then its
+    transfer's status), then each later one (its transfer's status, or Rejected and why)."""
     grant = await client_grant(request, bank, "payments")
     consent = await consent_of_order(bank, order_id, grant.client_id)
     payment = await bank.scheduled.get(
         FIRST_PAYMENT_PREFIX + consent.consent_id.split("_", 1)[1], grant.client_id,
         FIRST_PAYMENT_PREFIX)
-    detail = status_detail(payment.transfer_ref or payment.payment_id,
-                           await bank.scheduled.settlement_status(payment),
-                           payment.status_updated_at, payment.reject_reason)
-    return {"Data": {"PaymentStatus": [detail]},
+    details = [status_detail(payment.transfer_ref or payment.payment_id,
+                             await bank.scheduled.settlement_status(payment),
+                             payment.status_updated_at, payment.reject_reason)]
+    for later in await bank.scheduled.standing.book.history([order_id]):
+        if later.sequence > 1:
+            details.append(status_detail(
+                later.transfer_ref or f"{order_id}-{later.sequence}",
+                await later_status(bank, later), later.recorded_at or later.claimed_at,
+                later.reason))
+    return {"Data": {"PaymentStatus": details},
             **_links(bank, f"{ORDERS}/{order_id}/payment-details")}
+
+
+async def later_status(bank: BankRuntime, later: StandingOrderPayment) -> str:
+    """OB payment status of a later payment: its transfer's, Rejected, or Pending (claimed)."""
+    if later.transfer_ref is not None:
+        outcome = await bank.books.transfer_outcome(later.transfer_ref)
+        return STATUS_BY_TRANSFER[outcome.status]
+    return "Rejected" if later.status == FAILED else "Pending"

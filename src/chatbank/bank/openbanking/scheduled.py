@@ -21,6 +21,7 @@ from chatbank.bank.books.sql_arrangements import SqlArrangements
 from chatbank.bank.openbanking.consents import Consent, Consents
 from chatbank.bank.openbanking.errors import OBError
 from chatbank.bank.openbanking.payments import STATUS_BY_TRANSFER, transfer_request
+from chatbank.bank.openbanking.standing import StandingOrderRunner
 from chatbank.bank.openbanking.tables import consents as consent_table
 from chatbank.bank.openbanking.tables import scheduled_payments
 from chatbank.core.clock import Clock, SystemClock, as_utc
@@ -72,6 +73,7 @@ class ScheduledPayments:
         self.consents = consents
         self.books = books
         self.clock: Clock = clock or SystemClock()
+        self.standing = StandingOrderRunner(engine, consents, books, self.clock)
 
     async def create(self, consent: Consent, client_id: str, execute_at: datetime, *,
                      initiation: dict[str, Any] | None = None, payment_id: str | None = None,
@@ -120,7 +122,8 @@ class ScheduledPayments:
         return STATUS_BY_TRANSFER[outcome.status]
 
     async def run_due(self) -> int:
-        """Execute every payment whose time has come; returns how many were executed now."""
+        """Execute every payment whose time has come, then the standing orders' later
+        payments; returns how many were executed now."""
         async with self.engine.connect() as conn:
             rows = (await conn.execute(select(scheduled_payments).where(
                 scheduled_payments.c.executed_at.is_(None),
@@ -129,7 +132,7 @@ class ScheduledPayments:
                 scheduled_payments.c.execute_at).limit(BATCH))).mappings().all()
         for row in rows:
             await self._execute(ScheduledPayment.from_row(row))
-        return len(rows)
+        return len(rows) + await self.standing.run_due()
 
     async def _execute(self, payment: ScheduledPayment) -> None:
         consent = await self.consents.find(payment.consent_id)

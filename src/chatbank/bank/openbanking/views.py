@@ -16,6 +16,7 @@ from chatbank.bank.books.model import (
     StandingOrder,
     Transaction,
 )
+from chatbank.bank.books.standing_plan import upcoming
 from chatbank.core.money import Money
 
 
@@ -101,19 +102,29 @@ def beneficiary_json(item: Beneficiary, detail: bool) -> dict[str, Any]:
 
 
 def standing_order_json(item: StandingOrder, detail: bool) -> dict[str, Any]:
+    """OBStandingOrder6: the schedule, the last payment made and the next one due."""
     body: dict[str, Any] = {
         "AccountId": item.account_id, "StandingOrderId": item.id, "Frequency": item.frequency,
         "StandingOrderStatusCode": item.status,
         "FirstPaymentDateTime": stamp(item.first_payment_date),
-        "FirstPaymentAmount": amount(item.amount_minor, item.currency)}
+        "FirstPaymentAmount": amount(item.first_amount_minor or item.amount_minor,
+                                     item.currency)}
     if item.reference:
         body["Reference"] = item.reference
-    if item.next_payment_date:
-        body["NextPaymentDateTime"] = stamp(item.next_payment_date)
-        body["NextPaymentAmount"] = amount(item.amount_minor, item.currency)
+    if item.number_of_payments is not None:
+        body["NumberOfPayments"] = str(item.number_of_payments)
+    following = upcoming(item)
+    if following is not None:
+        body["NextPaymentDateTime"] = stamp(following.payment_date)
+        body["NextPaymentAmount"] = amount(following.amount_minor, item.currency)
+    if item.last_payment_date is not None and item.last_amount_minor is not None:
+        body["LastPaymentDateTime"] = stamp(item.last_payment_date)
+        body["LastPaymentAmount"] = amount(item.last_amount_minor, item.currency)
     if item.final_payment_date:
         body["FinalPaymentDateTime"] = stamp(item.final_payment_date)
-        body["FinalPaymentAmount"] = amount(item.amount_minor, item.currency)
+    if item.final_payment_date or item.final_amount_minor is not None:
+        body["FinalPaymentAmount"] = amount(item.final_amount_minor or item.amount_minor,
+                                            item.currency)
     if detail:
         body["CreditorAccount"] = sort_code_account(
             item.creditor_sort_code, item.creditor_account_number, item.creditor_name)
