@@ -13,8 +13,10 @@ from tests.assistant.story_steps import (
     Chat,
     account_id,
     approve_at_bank,
+    available,
     card_of,
     fully_linked_chat,
+    payments_of,
     pounds,
     rows,
 )
@@ -120,3 +122,21 @@ def test_access_revoked_at_the_bank_stops_card_controls_and_transfers(
     assert shown["buttons"][0]["reply"] == "link my bank"
     assert [lnk["status"] for lnk in user.links()] == ["revoked"]
     assert chat.card("move £10 to my savings")["title"] == "Link a bank first"
+
+
+def test_pay_off_my_amex_repays_the_whole_card_from_the_current_account(
+        stack: Stack, new_user: NewUser) -> None:
+    """A card brand alone names the credit card (the sandbox card is the one credit card
+    account linked); "pay off" is the statement balance, paid from the current account."""
+    chat = fully_linked_chat(stack, new_user())
+    owed = owed_on_credit_card(stack)
+    current_before = available(stack, AccountSubtype.CURRENT_ACCOUNT)
+    confirm = chat.card("pay off my Amex")
+    assert confirm["title"] == f"Send £{owed / 100:,.2f} to Credit card?", confirm
+    approve = chat.card("yes")
+    assert "status=completed" in approve_at_bank(stack, chat, approve)
+    assert owed_on_credit_card(stack) == 0
+    assert available(stack, AccountSubtype.CURRENT_ACCOUNT) == current_before - owed
+    (paid,) = payments_of(chat)
+    assert (paid["status"], paid["amount"]["minor"], paid["note"]) == (
+        "completed", owed, "Credit card payment")
