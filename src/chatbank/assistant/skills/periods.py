@@ -23,9 +23,14 @@ class Window:
     end: date
 
     def bank_params(self) -> dict[str, str]:
-        """The OB transactions filter for this window (whole days, UTC)."""
+        """The OB transactions filter for this window (whole days, UTC).
+
+        The bank reads the window as [from, to), so the end is the next day's midnight: a
+        line booked in the last second of the last day (23:59:59.5) is in it.
+        """
+        after = self.end + timedelta(days=1)
         return {"fromBookingDateTime": f"{self.start.isoformat()}T00:00:00Z",
-                "toBookingDateTime": f"{self.end.isoformat()}T23:59:59Z"}
+                "toBookingDateTime": f"{after.isoformat()}T00:00:00Z"}
 
     def describe(self) -> str:
         """"1 Oct – 31 Oct 2026", "25 Nov 2026"."""
