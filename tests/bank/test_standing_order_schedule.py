@@ -13,9 +13,15 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from chatbank.bank.books import StandingOrder
-from chatbank.bank.books.frequency import FrequencyError, parse_frequency
-from chatbank.bank.books.standing_plan import following, occurrence, upcoming
+from chatbank.bank.books.standing_plan import (
+    Occurrence,
+    final_occurrence,
+    following,
+    occurrence,
+    upcoming,
+)
 from chatbank.bank.openbanking.schemas import FREQUENCY
+from chatbank.core.frequency import FrequencyError, parse_frequency
 
 DAYS = st.dates(min_value=date(2000, 1, 1), max_value=date(2090, 12, 31))
 
@@ -129,6 +135,14 @@ def dates_and_amounts(order: StandingOrder, limit: int = 20) -> list[tuple[date,
 def test_number_of_payments_ends_the_order_with_the_final_amount() -> None:
     assert dates_and_amounts(replace(ORDER, number_of_payments=3)) == [
         (date(2026, 11, 25), 500), (date(2026, 12, 2), 2000), (date(2026, 12, 9), 100)]
+
+
+def test_the_last_payment_of_a_counted_order_is_known_in_advance() -> None:
+    counted = replace(ORDER, number_of_payments=3, payments_made=1,
+                      next_payment_date=date(2026, 12, 2))
+    assert final_occurrence(counted) == Occurrence(3, date(2026, 12, 9), 100, final=True)
+    assert final_occurrence(ORDER) is None  # open-ended
+    assert final_occurrence(replace(counted, status="Inactive", next_payment_date=None)) is None
 
 
 def test_the_final_date_ends_the_order_at_the_last_payment_date_on_or_before_it() -> None:

@@ -166,6 +166,7 @@ def test_the_listing_shows_the_next_and_last_payments_as_weeks_pass(
     assert after["LastPaymentDateTime"] == stamp(first + 3 * WEEK)
     assert after["LastPaymentAmount"]["Amount"].startswith("4.00")
     assert after["NextPaymentDateTime"] == stamp(first + 4 * WEEK)
+    assert after["FinalPaymentDateTime"] == stamp(first + 4 * WEEK)  # the fifth, known ahead
     assert payment_statuses(own_tpp, order_id) == ["AcceptedSettlementCompleted"] * 4
     assert asyncio.run(one_runner(own_bank, 4 * WEEK + timedelta(hours=1))) == 1
     assert listed(own_bank, own_tpp, order_id)["StandingOrderStatusCode"] == "Inactive"

@@ -1,6 +1,7 @@
 """“What payments are coming up?” — standing orders, scheduled payments and direct debits due.
 
-Standing orders and scheduled payments carry their next date at the bank. A direct debit mandate
+Standing orders and scheduled payments carry their next date at the bank; a standing order's
+later dates in the window follow from its OB Frequency code. A direct debit mandate
 only says when it was last collected, so its next collection is estimated a month later and
 shown as expected.
 """
@@ -20,6 +21,7 @@ from chatbank.assistant.skills.transactions import sum_by_currency, unanswered_c
 from chatbank.connect.gateway import DataGateway, GatewayResult
 from chatbank.connect.views import accounts_of
 from chatbank.core.errors import ChatbankError
+from chatbank.core.frequency import FrequencyError, Schedule, parse_frequency
 from chatbank.core.money import Money, format_money
 from chatbank.privacy.purposes import DataClass, Purpose
 
@@ -50,14 +52,41 @@ def _creditor(record: dict[str, Any]) -> str:
                or record.get("Reference") or "Payee")
 
 
-def _frequency(code: str) -> str:
+def frequency_words(code: str) -> str:
     """OB frequency codes in words ("IntrvlMnthDay:01:28" → " · monthly")."""
-    for prefix, word in (("IntrvlMnthDay", "monthly"), ("IntrvlWkDay", "weekly"),
-                         ("EvryDay", "daily"), ("EvryWorkgDay", "every working day"),
-                         ("QtrDay", "quarterly")):
-        if code.startswith(prefix):
-            return f" · {word}"
-    return ""
+    kind, _, rest = code.partition(":")
+    every = int(rest.split(":")[0]) if kind.startswith("Intrvl") and rest else 1
+    if kind in ("IntrvlWkDay", "IntrvlMnthDay", "IntrvlDay"):
+        unit = {"IntrvlWkDay": "week", "IntrvlMnthDay": "month", "IntrvlDay": "day"}[kind]
+        named = {("week", 1): "weekly", ("week", 2): "fortnightly", ("month", 1): "monthly",
+                 ("month", 3): "quarterly", ("month", 12): "yearly"}
+        return f" · {named.get((unit, every), f'every {every} {unit}s')}"
+    words = {"EvryDay": "daily", "EvryWorkgDay": "every working day", "QtrDay": "quarterly",
+             "WkInMnthDay": "monthly"}
+    return f" · {words[kind]}" if kind in words else ""
+
+
+def standing_order_dates(record: dict[str, Any], window: Window) -> list[tuple[date, Money]]:
+    """Every payment of an active standing order due in `window`: its next payment, then the
+    Frequency's later dates (at the same amount; the final payment at its own), up to the
+    final date. The bank lists only the next one."""
+    first, amount = _day(record.get("NextPaymentDateTime")), _money(record.get("NextPaymentAmount"))
+    if record.get("StandingOrderStatusCode", "Active") != "Active" or not first or not amount:
+        return []
+    final, final_amount = (_day(record.get("FinalPaymentDateTime")),
+                           _money(record.get("FinalPaymentAmount")))
+    try:
+        schedule: Schedule | None = parse_frequency(str(record.get("Frequency", "")))
+    except FrequencyError:
+        schedule = None  # NotKnown: only the date the bank gave
+    dates, day = [], first
+    while day <= window.end and (final is None or day <= final):
+        if day >= window.start:
+            dates.append((day, final_amount if day == final and final_amount else amount))
+        if schedule is None or day == final:
+            break
+        day = schedule.next_after(day)
+    return dates
 
 
 def month_after(day: date) -> date:
@@ -72,27 +101,25 @@ def month_after(day: date) -> date:
 
 
 def upcoming_of(data_class: DataClass, record: dict[str, Any], account: str,
-                window: Window) -> Upcoming | None:
-    """One record as a payment due in `window`, or None."""
+                window: Window) -> list[Upcoming]:
+    """One record's payments due in `window` (a standing order may have several)."""
     if data_class is DataClass.STANDING_ORDERS:
-        if record.get("StandingOrderStatusCode", "Active") != "Active":
-            return None
-        due, money, kind = (_day(record.get("NextPaymentDateTime")),
-                            _money(record.get("NextPaymentAmount")),
-                            f"Standing order{_frequency(str(record.get('Frequency', '')))}")
-    elif data_class is DataClass.SCHEDULED_PAYMENTS:
+        kind = f"Standing order{frequency_words(str(record.get('Frequency', '')))}"
+        return [Upcoming(due, _creditor(record), -money, kind, account)
+                for due, money in standing_order_dates(record, window)]
+    if data_class is DataClass.SCHEDULED_PAYMENTS:
         due, money, kind = (_day(record.get("ScheduledPaymentDateTime")),
                             _money(record.get("InstructedAmount")), "Scheduled payment")
     else:
         if record.get("DirectDebitStatusCode", "Active") != "Active":
-            return None
+            return []
         last = _day(record.get("PreviousPaymentDateTime"))
         due, money = (month_after(last) if last else None,
                       _money(record.get("PreviousPaymentAmount")))
         kind = "Direct debit · expected, same as last time" if money else "Direct debit"
     if due is None or money is None or not window.start <= due <= window.end:
-        return None
-    return Upcoming(due, _creditor(record), -money, kind, account)
+        return []
+    return [Upcoming(due, _creditor(record), -money, kind, account)]
 
 
 class UpcomingPayments:
@@ -115,8 +142,9 @@ class UpcomingPayments:
             for answer in result.answers:
                 labels = {a.account_id: a.label for a in accounts_of(answer)}
                 for account_id, records in answer.data.items():
-                    due += [u for r in records if (u := upcoming_of(
-                        data_class, r, labels.get(account_id, answer.bank_name), window))]
+                    label = labels.get(account_id, answer.bank_name)
+                    due += [u for r in records for u in upcoming_of(data_class, r, label,
+                                                                     window)]
         due.sort(key=lambda u: (u.due, u.payee))
         result = merged(results)
         failed = unanswered_card(result, turn)

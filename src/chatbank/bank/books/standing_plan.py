@@ -12,8 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from chatbank.bank.books.frequency import Schedule, parse_frequency
 from chatbank.bank.books.model import StandingOrder
+from chatbank.core.frequency import Schedule, parse_frequency
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +51,17 @@ def upcoming(order: StandingOrder) -> Occurrence | None:
     if order.status != "Active" or order.next_payment_date is None:
         return None
     return occurrence(order, order.payments_made + 1, order.next_payment_date)
+
+
+def final_occurrence(order: StandingOrder) -> Occurrence | None:
+    """The last payment of an active order that ends after NumberOfPayments (None when it is
+    open-ended, ends only by date, or is over)."""
+    current = upcoming(order)
+    if current is None or order.number_of_payments is None:
+        return None
+    while (later := following(order, current)) is not None:
+        current = later
+    return current
 
 
 def _is_final(order: StandingOrder, sequence: int, payment_date: date,

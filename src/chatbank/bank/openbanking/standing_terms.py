@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from chatbank.bank.books.frequency import FrequencyError, parse_frequency
 from chatbank.bank.openbanking.errors import OBError
 from chatbank.bank.openbanking.schemas import StandingOrderInitiation
 from chatbank.core.clock import as_utc
+from chatbank.core.frequency import FrequencyError, parse_frequency
 from chatbank.core.money import Money
 
 FIELD = "Data.Initiation."

@@ -16,7 +16,7 @@ from chatbank.bank.books.model import (
     StandingOrder,
     Transaction,
 )
-from chatbank.bank.books.standing_plan import upcoming
+from chatbank.bank.books.standing_plan import final_occurrence, upcoming
 from chatbank.core.money import Money
 
 
@@ -120,9 +120,11 @@ def standing_order_json(item: StandingOrder, detail: bool) -> dict[str, Any]:
     if item.last_payment_date is not None and item.last_amount_minor is not None:
         body["LastPaymentDateTime"] = stamp(item.last_payment_date)
         body["LastPaymentAmount"] = amount(item.last_amount_minor, item.currency)
-    if item.final_payment_date:
-        body["FinalPaymentDateTime"] = stamp(item.final_payment_date)
-    if item.final_payment_date or item.final_amount_minor is not None:
+    last = final_occurrence(item)
+    final_date = item.final_payment_date or (last.payment_date if last else None)
+    if final_date:
+        body["FinalPaymentDateTime"] = stamp(final_date)
+    if final_date or item.final_amount_minor is not None:
         body["FinalPaymentAmount"] = amount(item.final_amount_minor or item.amount_minor,
                                             item.currency)
     if detail:

@@ -1,4 +1,5 @@
-"""UK Open Banking standing-order frequencies and the payment dates they give. Pure Python.
+"""UK Open Banking standing-order frequencies and the payment dates they give. Pure Python:
+the bank schedules standing orders with it, the assistant reads their coming payments.
 
 `parse_frequency("IntrvlWkDay:01:03")` reads an OB `Frequency` code once; the schedule it
 returns answers `next_after(day)`: the first payment date strictly after `day`.
