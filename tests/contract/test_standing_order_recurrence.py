@@ -25,7 +25,7 @@ from chatbank.bank.openbanking.scheduled import ScheduledPayments
 from tests.contract.banks import RunningBank, running_bank
 from tests.contract.openapi_check import check_exchange
 from tests.contract.test_pisp_contract import bearer
-from tests.contract.test_pisp_scheduled_contract import Later, wait_for
+from tests.contract.test_pisp_scheduled_contract import Later, consent_page, wait_for
 from tests.contract.test_pisp_standing_order_contract import (
     CONSENTS,
     ORDERS,
@@ -243,3 +243,18 @@ def test_schedules_the_bank_cannot_keep_are_refused(own_bank: RunningBank, own_t
                                                  own_tpp.client_token("payments")))
     assert refused.status_code == 400, refused.text
     assert refused.json()["Errors"][0]["ErrorCode"] == code
+
+
+def test_the_consent_page_shows_every_amount_and_when_the_order_ends(
+        own_bank: RunningBank, own_tpp: Tpp) -> None:
+    initiation = {**order(own_bank, 86_400, amount="1.00"), "NumberOfPayments": "6",
+                  "RecurringPaymentAmount": {"Amount": "250.00", "Currency": "GBP"},
+                  "FinalPaymentAmount": {"Amount": "3.50", "Currency": "GBP"}}
+    page = consent_page(own_bank, own_tpp, CONSENTS,
+                        {"Data": {"Permission": "Create", "Initiation": initiation}, "Risk": {}})
+    assert 'id="amount">£1.00<' in page and 'id="then">£250.00<' in page
+    assert 'id="final">£3.50<' in page and 'id="ends">after 6 payments<' in page
+    open_ended = consent_page(own_bank, own_tpp, CONSENTS, {"Data": {
+        "Permission": "Create", "Initiation": order(own_bank, 86_400)}, "Risk": {}})
+    assert 'id="then">£9.40<' in open_ended and 'id="ends">when you cancel it<' in open_ended
+    assert 'id="final"' not in open_ended

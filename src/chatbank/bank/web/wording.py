@@ -46,20 +46,43 @@ def initiation_binding(initiation: dict[str, Any]) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
-def payment_summary(initiation: dict[str, Any]) -> dict[str, str]:
-    """Amount, payee, reference (and the date of a scheduled payment, the first date and
-    frequency of a standing order) of a payment, formatted for the consent page."""
-    amount = initiation.get("InstructedAmount") or initiation["FirstPaymentAmount"]
+def amount_words(amount: dict[str, Any] | None) -> str:
+    """An OB amount as the customer reads it ("£9.40"); "" for none."""
+    if not amount:
+        return ""
     money = Money.from_decimal_string(amount["Amount"], amount["Currency"])
+    symbol = "£" if money.currency == "GBP" else f"{money.currency} "
+    return f"{symbol}{money.to_decimal_string()}"
+
+
+def schedule_end_words(initiation: dict[str, Any]) -> str:
+    """When a standing order stops, as its consent page says it."""
+    ends = []
+    if initiation.get("NumberOfPayments"):
+        ends.append(f"after {initiation['NumberOfPayments']} payments")
+    if initiation.get("FinalPaymentDateTime"):
+        ends.append(f"on {initiation['FinalPaymentDateTime']}")
+    return " or ".join(ends) or "when you cancel it"
+
+
+def payment_summary(initiation: dict[str, Any]) -> dict[str, str]:
+    """Amount, payee, reference (and the date of a scheduled payment; the first date,
+    frequency, later and final amounts and end of a standing order) of a payment, formatted
+    for the consent page."""
+    amount = initiation.get("InstructedAmount") or initiation["FirstPaymentAmount"]
     creditor = initiation["CreditorAccount"]
     ident = str(creditor["Identification"])
     remittance = initiation.get("RemittanceInformation") or {}
-    symbol = "£" if money.currency == "GBP" else f"{money.currency} "
-    return {"amount": f"{symbol}{money.to_decimal_string()}", "payee": str(creditor["Name"]),
+    standing = bool(initiation.get("Frequency"))
+    return {"amount": amount_words(amount), "payee": str(creditor["Name"]),
             "sort_code": f"{ident[0:2]}-{ident[2:4]}-{ident[4:6]}",
             "account_number": ident[6:14],
             "reference": str(remittance.get("Reference") or initiation.get("Reference")
                              or initiation.get("EndToEndIdentification") or ""),
             "when": str(initiation.get("RequestedExecutionDateTime")
                         or initiation.get("FirstPaymentDateTime") or ""),
-            "frequency": str(initiation.get("Frequency") or "")}
+            "frequency": str(initiation.get("Frequency") or ""),
+            "then": amount_words(initiation.get("RecurringPaymentAmount") or amount)
+            if standing else "",
+            "final": amount_words(initiation.get("FinalPaymentAmount")),
+            "ends": schedule_end_words(initiation) if standing else ""}
