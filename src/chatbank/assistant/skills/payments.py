@@ -12,6 +12,8 @@ import re
 from chatbank.assistant.cards import ReplyCard
 from chatbank.assistant.dialogue.state import CONFIRMATION, Form
 from chatbank.assistant.skills.base import Outcome, Turn
+from chatbank.assistant.skills.people import contact_named_in, contacts_named_in
+from chatbank.assistant.skills.shares import AskSeveral
 from chatbank.core.errors import ChatbankError
 from chatbank.core.ids import new_id
 from chatbank.core.money import Money, format_money
@@ -23,18 +25,6 @@ AMOUNT_ERRORS = {"too_many_decimals": "Pounds have at most two decimals, e.g. £
                  "amount_too_large": "That is more than one payment may be."}
 
 
-def contact_named_in(text: str, contacts: list[tuple[str, str]]) -> tuple[str, str] | None:
-    """The contact whose full or first name the text mentions (full names win)."""
-    lowered = f" {text.lower()} "
-    for whole in (True, False):
-        for user_id, name in contacts:
-            words = name.lower().split()
-            wanted = " ".join(words) if whole else (words[0] if words else "")
-            if wanted and re.search(rf"\b{re.escape(wanted)}\b", lowered):
-                return user_id, name
-    return None
-
-
 class PayContact:
     """Pay a contact, or ask a contact for money, through a card in the chat with them."""
 
@@ -43,8 +33,11 @@ class PayContact:
 
     def __init__(self, payments: PaymentsContext, chat: MessengerChat) -> None:
         self.payments, self.chat = payments, chat
+        self.several = AskSeveral(payments)
 
     async def run(self, turn: Turn, form: Form, confirmed: bool) -> Outcome:
+        if "people" in form.slots:  # "ask Ana and Ben for £15 each"
+            return await self.several.run(turn, form, confirmed)
         if "payee_id" not in form.slots:
             return await self._understand(turn, form)
         slots = form.slots
@@ -80,12 +73,16 @@ class PayContact:
         if found.amount_error:
             return Outcome.say(AMOUNT_ERRORS.get(found.amount_error,
                                                  "I couldn't read that amount."))
-        person = contact_named_in(turn.text, await self.chat.contacts_of(turn.user_id))
+        contacts = await self.chat.contacts_of(turn.user_id)
+        person = contact_named_in(turn.text, contacts)
         if person is None:
             return Outcome.say("Who is it for? I can pay people in your contacts; or use the "
                                "pay button in your chat with them.")
         if found.amount is None or found.amount.currency != "GBP" or found.amount.amount_minor <= 0:
             return Outcome.say(f"How much? Say e.g. “send {person[1].split()[0]} £12.50”.")
+        people = contacts_named_in(turn.text, contacts)
+        if form.intent == "request_money" and len(people) > 1:
+            return self.several.start(turn, form, people, found.amount)
         note = _NOTE.search(turn.text)
         slots = {"payee_id": person[0], "name": person[1],
                  "amount_minor": found.amount.amount_minor,

@@ -20,7 +20,8 @@ from chatbank.assistant.skills.destinations import (
     holdings_of,
     named_payee,
 )
-from chatbank.assistant.skills.payments import AMOUNT_ERRORS, PayContact, contact_named_in
+from chatbank.assistant.skills.payments import AMOUNT_ERRORS, PayContact
+from chatbank.assistant.skills.people import contact_named_in
 from chatbank.assistant.skills.sources import refusal_card
 from chatbank.assistant.skills.transactions import unanswered_card
 from chatbank.connect.gateway import DataGateway
