@@ -46,6 +46,10 @@ def found(planted: PlatformHistory) -> set[str]:
 
 def test_a_consistent_history_has_no_anomaly() -> None:
     assert found(history()) == set()
+    landed = replace(attempt(PAID), landings=[
+        f"/#/c/cnv_1?payment={PAID.id}&status=pending", "/#/?payment_error=authorisation_invalid",
+        f"/#/c/cnv_1?payment={PAID.id}&status=completed"])
+    assert found(history(attempts=[landed, attempt(CANCELLED)])) == set()
 
 
 def test_one_client_id_answered_with_two_payments_is_found() -> None:
@@ -57,6 +61,8 @@ def test_one_client_id_answered_with_two_payments_is_found() -> None:
 @pytest.mark.parametrize("seen", [
     [attempt(replace(PAID, id="pay_lost")), attempt(PAID), attempt(CANCELLED)],  # never stored
     [replace(attempt(PAID), final_status="pending"), attempt(CANCELLED)],  # payer sees other
+    [replace(attempt(PAID), landings=["/#/c/cnv_1?payment=p&status=rejected"]),  # told other
+     attempt(CANCELLED)],
 ])
 def test_an_acknowledged_payment_lost_or_seen_wrong_is_found(
         seen: list[PlatformAttempt]) -> None:

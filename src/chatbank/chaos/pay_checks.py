@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Callable
+from urllib.parse import parse_qs, urlparse
 
 from chatbank.chaos.pay_model import (
     FINAL_PLATFORM_STATUSES,
@@ -29,20 +30,29 @@ def same_payment_per_client_id(history: PlatformHistory) -> list[Anomaly]:
             for a in history.attempts if len(set(a.created)) > 1]
 
 
+def _told_final(landings: list[str]) -> set[str]:
+    """The final states a callback's redirect announced (`…&status=completed`)."""
+    told = {parse_qs(urlparse(location.replace("#", "")).query).get("status", [""])[0]
+            for location in landings}
+    return told & set(FINAL_PLATFORM_STATUSES)
+
+
 def platform_payments_final(history: PlatformHistory) -> list[Anomaly]:
-    """Every payment the platform acknowledged exists and ends final; the payer sees that."""
+    """Every payment the platform acknowledged exists and ends final; the payer reads that
+    state, and any final state a callback announced was that one."""
     rows = {p.id: p for p in history.payments}
     found: list[Anomaly] = []
     for attempt in history.attempts:
         if attempt.payment_id is None:
             continue
         row = rows.get(attempt.payment_id)
+        seen = {attempt.final_status, *_told_final(attempt.landings)}
         if row is None:
             found.append(Anomaly("platform_payment_final", f"{attempt.payment_id}: "
                                  "acknowledged but not in the platform's records"))
-        elif attempt.final_status != row.status:
-            found.append(Anomaly("platform_payment_final", f"{row.id}: payer sees "
-                                 f"{attempt.final_status}, records say {row.status}"))
+        elif seen != {row.status}:
+            found.append(Anomaly("platform_payment_final", f"{row.id}: payer saw "
+                                 f"{sorted(map(str, seen))}, records say {row.status}"))
     found += [Anomaly("platform_payment_final", f"{p.id}: still {p.status}")
               for p in history.payments if p.status not in FINAL_PLATFORM_STATUSES]
     return found
