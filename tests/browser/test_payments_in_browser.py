@@ -24,6 +24,7 @@ from tests.support.stack import Stack
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(480)]
 CARD = '#messages .card[data-kind="payment"]'
+RECEIPT = '#messages .card[data-kind="payment.receipt"]'
 
 
 @pytest.fixture(scope="module")
@@ -90,6 +91,14 @@ def test_a_request_paid_from_another_bank_moves_live_to_completed_on_both_screen
         for card in (ben_card, ann_card):
             expect(card).to_have_attribute("data-status", "completed", timeout=60_000)
             expect(card).to_contain_text("Paid")
+        for page in (ben, ann_page):  # the receipt arrives live on both screens
+            receipt = page.locator(RECEIPT)
+            expect(receipt).to_have_count(1)
+            expect(receipt.locator(".card-amount")).to_have_text("£18.40")
+            expect(receipt.locator('[data-field="payer"]')).to_have_text("Ben Payer")
+            expect(receipt.locator('[data-field="payee"]')).to_have_text(
+                re.compile(r"^Ann Requester ••\d{4}$"))
+            expect(receipt.locator('[data-field="reference"]')).not_to_be_empty()
         screenshot(ann_page, "p2p-4-completed-requester")
         screenshot(ben, "p2p-4-completed-payer")
         (paid,) = ann.http.get("/api/v1/payments").json()["payments"]
