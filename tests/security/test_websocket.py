@@ -68,3 +68,17 @@ async def test_a_frame_nested_too_deep_to_parse_is_a_coded_error_and_the_socket_
         assert (await next_frame(ws, "error"))["code"] == "malformed_json"
         await ws.send('{"type":"ping","ref":"still-here"}')
         assert (await asyncio.wait_for(next_frame(ws, "pong"), 10))["ref"] == "still-here"
+
+
+async def test_a_lone_surrogate_escape_is_a_coded_error_and_nothing_is_stored(
+        alice: Api, bob: Api) -> None:
+    conversation = await alice.direct_with(bob)
+    async with alice.socket() as ws:
+        await ws.send(json.dumps({"type": "send", "ref": "s1", "conversation_id": conversation,
+                                  "client_id": "surrogate-1", "text": "broken \ud800 text"}))
+        error = await next_frame(ws, "error")
+        assert (error["code"], error["ref"]) == ("malformed_json", None)
+        await ws.send('{"type":"ping","ref":"still-here"}')
+        assert (await asyncio.wait_for(next_frame(ws, "pong"), 10))["ref"] == "still-here"
+    history = await alice.call("GET", f"/conversations/{conversation}/messages", expect=200)
+    assert "broken" not in json.dumps(history)

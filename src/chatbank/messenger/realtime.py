@@ -7,9 +7,10 @@ every instance; each hub puts them on the queues of its local connections.
 from __future__ import annotations
 
 import asyncio
-import json
 from collections import deque
 from typing import Any
+
+from chatbank.core import fastjson
 
 QUEUE_LIMIT = 5000
 
@@ -88,4 +89,4 @@ class LocalPublisher:
     async def publish(self, recipients: list[str], event: dict[str, Any],
                       text: str | None = None) -> None:
         self.hub.deliver(recipients, event,
-                         json.dumps(event, separators=(",", ":")) if text is None else text)
+                         fastjson.dumps(event) if text is None else text)

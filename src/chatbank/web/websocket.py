@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 from typing import Any
 from urllib.parse import urlsplit
 
 from fastapi import WebSocket, WebSocketDisconnect
 
 from chatbank.bootstrap import Platform
+from chatbank.core import fastjson
 from chatbank.core.errors import ChatbankError, NotFound
 from chatbank.messenger.realtime import Connection
 from chatbank.messenger.services.accounts import AuthContext
@@ -68,7 +68,7 @@ async def realtime_socket(ws: WebSocket) -> None:
 
 
 def _compact(value: Any) -> str:
-    return json.dumps(value, separators=(",", ":"))
+    return fastjson.dumps(value)
 
 
 def _reply(connection: Connection, frame: dict[str, Any]) -> None:
@@ -87,8 +87,8 @@ async def _read_loop(ws: WebSocket, connection: Connection, auth: AuthContext,
             _error(connection, "frame_too_large", f"Frames are at most {MAX_FRAME_CHARS} chars.")
             continue
         try:
-            frame = json.loads(raw)
-        except (ValueError, RecursionError):  # RecursionError: nested too deep to parse
+            frame = fastjson.loads(raw)
+        except ValueError:  # nested too deep to parse included
             _error(connection, "malformed_json", "The frame is not valid JSON.")
             continue
         if not isinstance(frame, dict):
@@ -215,7 +215,7 @@ async def _catch_up(ws: WebSocket, connection: Connection, platform: Platform,
             break
         batch = [e for e in batch if up_to is None or e.seq <= up_to]
         for event in batch:
-            await ws.send_text(json.dumps(event_to_wire(event), separators=(",", ":")))
+            await ws.send_text(fastjson.dumps(event_to_wire(event)))
             cursor = event.seq
         if len(batch) < 500:
             break

@@ -13,12 +13,12 @@ text is stored as the `message.new` event's payload and reused for the live even
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
 
+from chatbank.core import fastjson
 from chatbank.core.errors import Conflict, Forbidden, NotFound
 from chatbank.core.ids import new_id
 from chatbank.messenger.model import ConversationKind, Message
@@ -48,7 +48,7 @@ Renderer = Callable[[Message], dict[str, Any]]
 
 
 def compact_json(value: Any) -> str:
-    return json.dumps(value, separators=(",", ":"))
+    return fastjson.dumps(value)
 
 
 def render_outcome(message: Message, created: bool, recipients: list[str],

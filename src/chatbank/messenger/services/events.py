@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from chatbank.core import fastjson
 from chatbank.core.errors import NotFound
 from chatbank.messenger.model import Conversation, Event, EventKind, Member, Message
 from chatbank.messenger.unit_of_work import Transaction
@@ -42,9 +42,9 @@ def message_new_event(message: Message, wire: dict[str, Any],
     event = {"type": "event", "conversation_id": message.conversation_id, "seq": message.seq,
              "kind": EventKind.MESSAGE_NEW.value, "actor_id": message.sender_id,
              "payload": wire, "created_at": created_at}
-    text = (f'{{"type":"event","conversation_id":{json.dumps(message.conversation_id)},'
+    text = (f'{{"type":"event","conversation_id":{fastjson.dumps(message.conversation_id)},'
             f'"seq":{message.seq:d},"kind":"{EventKind.MESSAGE_NEW.value}",'
-            f'"actor_id":{json.dumps(message.sender_id)},"payload":{wire_json},'
+            f'"actor_id":{fastjson.dumps(message.sender_id)},"payload":{wire_json},'
             f'"created_at":"{created_at}"}}')
     return event, text
 
