@@ -15,6 +15,7 @@ from last. Bank holidays are not modelled: only `EvryWorkgDay` skips weekends.
 from __future__ import annotations
 
 import calendar
+import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -160,6 +161,7 @@ def _number(text: str, low: int, high: int) -> int:
     return value
 
 
+@functools.lru_cache(maxsize=256)  # schedules are immutable; a listing parses the same codes
 def parse_frequency(code: str) -> Schedule:
     """The schedule of an OB Frequency code; `FrequencyError` for anything else."""
     match = _PATTERN.match(code)

@@ -11,6 +11,7 @@ date, so a payment whose claim outlived a stopped runner is paid again only as a
 from __future__ import annotations
 
 from datetime import timedelta
+from enum import Enum
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -30,6 +31,15 @@ FIRST_PAYMENT_PREFIX = "sof_"
 CLAIM_LEASE = timedelta(minutes=5)  # a claim older than this lost its runner
 BATCH = 100
 MAX_ROUNDS = 400  # catching up: one payment per order per round
+
+
+class Progress(Enum):
+    """What one look at a due order did."""
+
+    PAID = "paid"  # claimed and paid (or failed to pay) a later payment
+    RECORDED = "recorded"  # recorded the first payment's outcome
+    TAKEN = "taken"  # another runner claimed it first
+    WAITING = "waiting"  # the first payment has not been executed yet
 
 
 def suffix_of(order_id: str) -> str:
@@ -60,30 +70,29 @@ class StandingOrderRunner:
         for _round in range(MAX_ROUNDS):
             orders = await self.book.due(ORDER_PREFIX, self.clock.now().date(), BATCH)
             moved = [await self._next_payment(order) for order in orders]
-            attempted += sum(1 for outcome in moved if outcome == "paid")
-            if not any(moved):
+            attempted += moved.count(Progress.PAID)
+            if all(step is Progress.WAITING for step in moved):
                 break
         return attempted
 
-    async def _next_payment(self, order: StandingOrder) -> str | None:
-        """Claim the order's next payment and pay it: "paid" (attempted), "recorded" (the
-        first payment's outcome), "lost" (another runner claimed it) or None (not yet)."""
+    async def _next_payment(self, order: StandingOrder) -> Progress:
+        """Claim the order's next payment and pay it (or record the first payment's outcome)."""
         assert order.next_payment_date is not None  # due orders have one
         payment = occurrence(order, order.payments_made + 1, order.next_payment_date)
         first = None
         if payment.sequence == 1:
             first = await self._first_payment_outcome(order.id)
             if first is None:
-                return None
+                return Progress.WAITING
         claimed = await self.book.claim(order, payment, following(order, payment),
                                         self.clock.now())
         if claimed is None:
-            return "lost"
+            return Progress.TAKEN
         if first is not None:
             await self.book.record(claimed, *first, self.clock.now())
-            return "recorded"
+            return Progress.RECORDED
         await self._pay(claimed)
-        return "paid"
+        return Progress.PAID
 
     async def _first_payment_outcome(self, order_id: str) -> tuple[str | None, str | None] | None:
         """(transfer, failure reason) of the order's first payment once it was executed."""
