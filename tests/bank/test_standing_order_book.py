@@ -62,6 +62,8 @@ async def test_racing_runners_claim_a_payment_once_and_the_order_moves_on(
 async def test_the_customer_cancels_once_and_nobody_else_can(any_bank_engine: AsyncEngine) -> None:
     book, report, order = await seeded_order(any_bank_engine)
     alice, bob = report.customers
+    assert await book.owner(order.id) == alice.customer_id
+    assert await book.owner("dso_nobody") is None
     with pytest.raises(ChatbankError) as theirs:
         await book.cancel(bob.customer_id, order.id, NOW)
     assert theirs.value.code == "standing_order_not_found"

@@ -13,7 +13,7 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import insert, select, update
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from chatbank.bank.books.model import StandingOrder, StandingOrderPayment
 from chatbank.bank.books.standing_plan import Occurrence
@@ -49,6 +49,13 @@ def _payment(row: Any) -> StandingOrderPayment:
     return StandingOrderPayment(**values)
 
 
+async def _owner(conn: AsyncConnection, order_id: str) -> str | None:
+    owner = (await conn.execute(select(accounts.c.customer_id).join(
+        standing_orders, standing_orders.c.account_id == accounts.c.id).where(
+        standing_orders.c.id == order_id))).scalar()
+    return str(owner) if owner is not None else None
+
+
 class StandingOrderBook:
     """Standing orders' schedule progress and payment history on the bank's database."""
 
@@ -65,6 +72,11 @@ class StandingOrderBook:
                 standing_orders.c.id.startswith(id_prefix, autoescape=True)).order_by(
                 standing_orders.c.next_payment_date, standing_orders.c.id).limit(limit))
             return [_order(row) for row in rows]
+
+    async def owner(self, order_id: str) -> str | None:
+        """The customer whose account the order pays from."""
+        async with self.engine.connect() as conn:
+            return await _owner(conn, order_id)
 
     async def get(self, order_id: str) -> StandingOrder | None:
         async with self.engine.connect() as conn:
@@ -141,10 +153,7 @@ class StandingOrderBook:
         Errors: standing_order_not_found (not theirs, or no such order),
         standing_order_not_active (already cancelled or finished)."""
         async with self.writer.begin() as conn:
-            owner = (await conn.execute(select(accounts.c.customer_id).join(
-                standing_orders, standing_orders.c.account_id == accounts.c.id).where(
-                standing_orders.c.id == order_id))).scalar()
-            if owner is None or owner != customer_id:
+            if await _owner(conn, order_id) != customer_id:
                 raise NotFound("standing_order_not_found", "You have no such standing order.")
             moved = await conn.execute(update(standing_orders).where(
                 standing_orders.c.id == order_id, standing_orders.c.status == ACTIVE).values(

@@ -73,7 +73,7 @@ class ScheduledPayments:
         self.consents = consents
         self.books = books
         self.clock: Clock = clock or SystemClock()
-        self.standing = StandingOrderRunner(engine, consents, books, self.clock)
+        self.standing = StandingOrderRunner(engine, books, self.clock)
 
     async def create(self, consent: Consent, client_id: str, execute_at: datetime, *,
                      initiation: dict[str, Any] | None = None, payment_id: str | None = None,

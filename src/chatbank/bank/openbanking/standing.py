@@ -20,13 +20,11 @@ from chatbank.bank.books import BankBooks, DomesticTransferRequest, StandingOrde
 from chatbank.bank.books.model import StandingOrderPayment
 from chatbank.bank.books.standing_orders import StandingOrderBook
 from chatbank.bank.books.standing_plan import following, occurrence
-from chatbank.bank.openbanking.consents import Consents
 from chatbank.bank.openbanking.tables import scheduled_payments
 from chatbank.core.clock import Clock
 from chatbank.core.errors import ChatbankError
 
 ORDER_PREFIX = "dso_"
-CONSENT_PREFIX = "soc_"
 FIRST_PAYMENT_PREFIX = "sof_"
 CLAIM_LEASE = timedelta(minutes=5)  # a claim older than this lost its runner
 BATCH = 100
@@ -53,10 +51,8 @@ def ledger_idempotency_id(order_id: str, payment: StandingOrderPayment) -> str:
 class StandingOrderRunner:
     """Claims, pays and records the due payments of third-party standing orders."""
 
-    def __init__(self, engine: AsyncEngine, consents: Consents, books: BankBooks,
-                 clock: Clock) -> None:
+    def __init__(self, engine: AsyncEngine, books: BankBooks, clock: Clock) -> None:
         self.engine = engine
-        self.consents = consents
         self.books = books
         self.clock = clock
         self.book = StandingOrderBook(engine)
@@ -108,8 +104,8 @@ class StandingOrderRunner:
 
     async def _pay(self, claimed: StandingOrderPayment) -> None:
         order = await self.book.get(claimed.order_id)
-        consent = await self.consents.find(CONSENT_PREFIX + suffix_of(claimed.order_id))
-        assert order is not None and consent is not None  # the order was made from it
+        customer_id = await self.book.owner(claimed.order_id)
+        assert order is not None and customer_id is not None  # orders are never deleted
         request = DomesticTransferRequest(
             idempotency_id=ledger_idempotency_id(order.id, claimed),
             from_account_id=order.account_id, creditor_sort_code=order.creditor_sort_code,
@@ -119,7 +115,7 @@ class StandingOrderRunner:
         transfer_ref: str | None = None
         reason: str | None = None
         try:
-            outcome = await self.books.domestic_transfer(consent.customer_id or "", request)
+            outcome = await self.books.domestic_transfer(customer_id, request)
             transfer_ref = outcome.transfer_id
         except ChatbankError as error:
             reason = f"{error.code}: {error.message}"[:200]
