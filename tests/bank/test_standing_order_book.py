@@ -4,6 +4,7 @@ many runners race, stale claims found, the customer's cancel with its coded refu
 from __future__ import annotations
 
 import asyncio
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -76,3 +77,17 @@ async def test_the_customer_cancels_once_and_nobody_else_can(any_bank_engine: As
     payment = occurrence(order, 2, date(2026, 11, 25))
     assert await book.claim(order, payment, None, NOW) is None
     assert await book.due("dso_", date(2027, 1, 1), 10) == []
+
+
+async def test_due_orders_come_a_page_at_a_time_by_date_then_id(
+        any_bank_engine: AsyncEngine) -> None:
+    book, _report, order = await seeded_order(any_bank_engine)
+    others = [replace(order, id=f"dso_book{n}", next_payment_date=day)
+              for n, day in ((2, date(2026, 11, 20)), (3, date(2026, 11, 25)),
+                             (4, date(2026, 11, 26)))]
+    async with any_bank_engine.begin() as conn:
+        await SqlArrangements(conn).insert_all(others)
+    first = await book.due("dso_", date(2026, 11, 25), 2)
+    assert [o.id for o in first] == ["dso_book2", "dso_book1"]
+    rest = await book.due("dso_", date(2026, 11, 25), 2, (date(2026, 11, 25), "dso_book1"))
+    assert [o.id for o in rest] == ["dso_book3"]

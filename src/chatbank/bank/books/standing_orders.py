@@ -12,7 +12,7 @@ from dataclasses import replace
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import and_, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from chatbank.bank.books.model import StandingOrder, StandingOrderPayment
@@ -63,14 +63,20 @@ class StandingOrderBook:
         self.engine = engine
         self.writer = writer_engine(engine)
 
-    async def due(self, id_prefix: str, today: date, limit: int) -> list[StandingOrder]:
-        """Active orders (ids starting `id_prefix`) whose next payment date has come."""
+    async def due(self, id_prefix: str, today: date, limit: int,
+                  after: tuple[date, str] | None = None) -> list[StandingOrder]:
+        """Active orders (ids starting `id_prefix`) whose next payment date has come, by date
+        and id; `after` (the last one's date and id) gives the next page."""
+        table = standing_orders.c
+        query = select(standing_orders).where(
+            table.status == ACTIVE, table.next_payment_date <= today,
+            table.id.startswith(id_prefix, autoescape=True))
+        if after is not None:
+            query = query.where(or_(table.next_payment_date > after[0], and_(
+                table.next_payment_date == after[0], table.id > after[1])))
         async with self.engine.connect() as conn:
-            rows = await conn.execute(select(standing_orders).where(
-                standing_orders.c.status == ACTIVE,
-                standing_orders.c.next_payment_date <= today,
-                standing_orders.c.id.startswith(id_prefix, autoescape=True)).order_by(
-                standing_orders.c.next_payment_date, standing_orders.c.id).limit(limit))
+            rows = await conn.execute(query.order_by(table.next_payment_date, table.id)
+                                      .limit(limit))
             return [_order(row) for row in rows]
 
     async def owner(self, order_id: str) -> str | None:

@@ -64,12 +64,25 @@ class StandingOrderRunner:
             await self._pay(stale)
             attempted += 1
         for _round in range(MAX_ROUNDS):
-            orders = await self.book.due(ORDER_PREFIX, self.clock.now().date(), BATCH)
-            moved = [await self._next_payment(order) for order in orders]
-            attempted += moved.count(Progress.PAID)
-            if all(step is Progress.WAITING for step in moved):
+            steps = await self._one_round()
+            attempted += steps.count(Progress.PAID)
+            if all(step is Progress.WAITING for step in steps):
                 break
         return attempted
+
+    async def _one_round(self) -> list[Progress]:
+        """One look at every due order, a page at a time (orders waiting for their first
+        payment never hide the ones behind them)."""
+        steps: list[Progress] = []
+        after = None
+        while True:
+            orders = await self.book.due(ORDER_PREFIX, self.clock.now().date(), BATCH, after)
+            steps += [await self._next_payment(order) for order in orders]
+            if len(orders) < BATCH:
+                return steps
+            last = orders[-1]
+            assert last.next_payment_date is not None  # due orders have one
+            after = (last.next_payment_date, last.id)
 
     async def _next_payment(self, order: StandingOrder) -> Progress:
         """Claim the order's next payment and pay it (or record the first payment's outcome)."""
