@@ -29,9 +29,9 @@ async def concurrent_reads(settings: Settings, user_id: str, link_id: str,
     try:
         links = platforms[0].links
         link = await links.access_link_by_id(user_id, link_id)
-        tokens = await links._load_tokens(link)
-        await links._store_tokens(link, TokenSet(tokens.access_token, tokens.refresh_token,
-                                                 time.time() + 30))
+        tokens = await links.tokens.load(link)
+        await links.tokens.store(link, TokenSet(tokens.access_token, tokens.refresh_token,
+                                                time.time() + 30))
         return await asyncio.gather(*(
             platforms[i % instances].gateway.read(
                 user_id, Purpose.ANSWER_ACCOUNT_QUESTIONS, _CLASSES[i % len(_CLASSES)],

@@ -23,9 +23,9 @@ async def _expire_access_token(settings: Settings, user_id: str, link_id: str) -
     platform = await build_platform(settings)
     try:
         link = await platform.links.access_link_by_id(user_id, link_id)
-        tokens = await platform.links._load_tokens(link)
-        await platform.links._store_tokens(link, TokenSet(tokens.access_token,
-                                                          tokens.refresh_token, 0.0))
+        tokens = await platform.links.tokens.load(link)
+        await platform.links.tokens.store(link, TokenSet(tokens.access_token,
+                                                         tokens.refresh_token, 0.0))
     finally:
         await platform.close()
 

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, insert, select, update
-from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from chatbank.connect.adapters.tables import (
     bank_links,
@@ -31,6 +33,17 @@ def _link(row: Any) -> BankLink:
         revoked_at=_opt(row.revoked_at), last_used_at=_opt(row.last_used_at),
         confirmed_at=_opt(row.confirmed_at), reconfirm_asked_at=_opt(row.reconfirm_asked_at),
     )
+
+
+@asynccontextmanager
+async def links_tx(engine: AsyncEngine, within: SqlLinks | None = None
+                   ) -> AsyncIterator[SqlLinks]:
+    """A transaction's repository, or `within`'s when one is already open."""
+    if within is not None:
+        yield within
+        return
+    async with engine.begin() as conn:
+        yield SqlLinks(conn)
 
 
 class SqlLinks:
@@ -81,6 +94,22 @@ class SqlLinks:
             return None
         return (await self.conn.execute(select(link_attempts).where(
             link_attempts.c.state_hash == state_hash))).first()
+
+    async def open_attempts_of(self, user_id: str) -> list[tuple[str, bytes]]:
+        """(state hash, sealed verifier) of the user's attempts not used yet."""
+        rows = await self.conn.execute(select(
+            link_attempts.c.state_hash, link_attempts.c.sealed_verifier).where(
+            link_attempts.c.user_id == user_id, link_attempts.c.used_at.is_(None)))
+        return [(str(r.state_hash), bytes(r.sealed_verifier)) for r in rows]
+
+    async def reseal_attempt(self, state_hash: str, sealed_verifier: bytes) -> None:
+        await self.conn.execute(update(link_attempts).where(
+            link_attempts.c.state_hash == state_hash).values(sealed_verifier=sealed_verifier))
+
+    async def lock_user_links(self, user_id: str) -> None:
+        """Hold a lock on the user's links until this transaction ends (PostgreSQL advisory)."""
+        await self.conn.execute(select(func.pg_advisory_xact_lock(
+            func.hashtext(f"bank-links:{user_id}"))))
 
     async def store_tokens(self, link_id: str, user_id: str, sealed: bytes,
                            access_expires_at: datetime, now: datetime) -> None:
