@@ -82,3 +82,11 @@ async def test_a_lone_surrogate_escape_is_a_coded_error_and_nothing_is_stored(
         assert (await asyncio.wait_for(next_frame(ws, "pong"), 10))["ref"] == "still-here"
     history = await alice.call("GET", f"/conversations/{conversation}/messages", expect=200)
     assert "broken" not in json.dumps(history)
+
+
+async def test_a_binary_frame_is_a_coded_error_and_the_socket_lives(alice: Api) -> None:
+    async with alice.socket() as ws:
+        await ws.send(b'{"type":"ping","ref":"binary"}')
+        assert (await next_frame(ws, "error"))["code"] == "invalid_frame"
+        await ws.send('{"type":"ping","ref":"still-here"}')
+        assert (await asyncio.wait_for(next_frame(ws, "pong"), 10))["ref"] == "still-here"

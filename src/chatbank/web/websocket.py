@@ -13,6 +13,8 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from fastapi import WebSocket, WebSocketDisconnect
+from starlette.types import Send
+from starlette.websockets import WebSocketState
 
 from chatbank.bootstrap import Platform
 from chatbank.core import fastjson
@@ -81,8 +83,18 @@ def _error(connection: Connection, code: str, message: str, ref: Any = None) -> 
 
 async def _read_loop(ws: WebSocket, connection: Connection, auth: AuthContext,
                      platform: Platform) -> None:
+    # Frames come straight from the ASGI channel: Starlette's per-call state checks were a
+    # measurable share of a message, and this loop alone reads the socket once it is accepted.
+    receive = ws._receive
     while True:
-        raw = await ws.receive_text()
+        message = await receive()
+        raw = message.get("text")
+        if raw is None:
+            if message["type"] == "websocket.disconnect":
+                ws.client_state = WebSocketState.DISCONNECTED
+                raise WebSocketDisconnect(message.get("code", 1000), message.get("reason"))
+            _error(connection, "invalid_frame", "Frames are JSON text, not binary.")
+            continue
         if len(raw) > MAX_FRAME_CHARS:
             _error(connection, "frame_too_large", f"Frames are at most {MAX_FRAME_CHARS} chars.")
             continue
@@ -150,16 +162,18 @@ async def _write_loop(ws: WebSocket, connection: Connection, platform: Platform)
     # Live events that arrive before the client's `resume` are held (briefly) and delivered
     # after the catch-up, through the cursors, so none is sent twice.
     held: list[tuple[dict[str, Any], str]] | None = []
+    send = ws._send  # frames go straight to the ASGI channel (see `_read_loop`)
     deadline = asyncio.get_running_loop().time() + RESUME_GRACE_S
     while True:
         try:
             if held is None:
-                frame, text = await connection.get()
+                frame, text = (connection.pending.popleft() if connection.pending
+                               else await connection.get())
             else:
                 frame, text = await asyncio.wait_for(connection.get(), max(
                     0.0, deadline - asyncio.get_running_loop().time()))
         except TimeoutError:
-            await _release(ws, connection, platform, held or [])
+            await _release(send, connection, platform, held or [])
             held = None
             continue
         if connection.overflowed:
@@ -169,41 +183,45 @@ async def _write_loop(ws: WebSocket, connection: Connection, platform: Platform)
         if kind == "_resume":
             for conversation_id, seq in frame["cursors"].items():
                 if connection.cursors.get(conversation_id, -1) < seq:
-                    await _catch_up(ws, connection, platform, conversation_id, seq, None)
-            await _release(ws, connection, platform, held or [])
+                    await _catch_up(send, connection, platform, conversation_id, seq, None)
+            await _release(send, connection, platform, held or [])
             held = None
-            await ws.send_text('{"type":"resumed"}')
+            await _send_text(send, '{"type":"resumed"}')
         elif kind == "_resync":
             for conversation_id, seq in list(connection.cursors.items()):
-                await _catch_up(ws, connection, platform, conversation_id, seq, None)
+                await _catch_up(send, connection, platform, conversation_id, seq, None)
         elif kind == "event" and held is not None:
             held.append((frame, text))
         elif kind == "event":
-            await _deliver_event(ws, connection, platform, frame, text)
+            await _deliver_event(send, connection, platform, frame, text)
         else:
-            await ws.send_text(text)
+            await _send_text(send, text)
 
 
-async def _release(ws: WebSocket, connection: Connection, platform: Platform,
+async def _send_text(send: Send, text: str) -> None:
+    await send({"type": "websocket.send", "text": text})
+
+
+async def _release(send: Send, connection: Connection, platform: Platform,
                    held: list[tuple[dict[str, Any], str]]) -> None:
     """Deliver the held live events (cursors drop what the catch-up already sent)."""
     for frame, text in held:
-        await _deliver_event(ws, connection, platform, frame, text)
+        await _deliver_event(send, connection, platform, frame, text)
 
 
-async def _deliver_event(ws: WebSocket, connection: Connection, platform: Platform,
+async def _deliver_event(send: Send, connection: Connection, platform: Platform,
                          frame: dict[str, Any], text: str) -> None:
     conversation_id, seq = frame["conversation_id"], frame["seq"]
     cursor = connection.cursors.get(conversation_id)
     if cursor is not None and seq <= cursor:
         return  # already delivered (by catch-up, or a duplicate from another path)
     if cursor is not None and seq > cursor + 1:
-        await _catch_up(ws, connection, platform, conversation_id, cursor, seq - 1)
+        await _catch_up(send, connection, platform, conversation_id, cursor, seq - 1)
     connection.cursors[conversation_id] = seq
-    await ws.send_text(text)
+    await send({"type": "websocket.send", "text": text})
 
 
-async def _catch_up(ws: WebSocket, connection: Connection, platform: Platform,
+async def _catch_up(send: Send, connection: Connection, platform: Platform,
                     conversation_id: str, after_seq: int, up_to: int | None) -> None:
     """Send the stored events after `after_seq` (up to `up_to`), in order."""
     cursor = after_seq
@@ -215,7 +233,7 @@ async def _catch_up(ws: WebSocket, connection: Connection, platform: Platform,
             break
         batch = [e for e in batch if up_to is None or e.seq <= up_to]
         for event in batch:
-            await ws.send_text(fastjson.dumps(event_to_wire(event)))
+            await _send_text(send, fastjson.dumps(event_to_wire(event)))
             cursor = event.seq
         if len(batch) < 500:
             break

@@ -10,6 +10,7 @@ from concurrent.futures import ThreadPoolExecutor
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.pool import PoolProxiedConnection
 
 from chatbank.core.clock import Clock
 from chatbank.db.engine import set_sqlite_pragmas
@@ -68,6 +69,9 @@ class GroupCommitSqliteWriter:
         self.thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sqlite-writer")
         self.pending: list[tuple[PostRequest, asyncio.Future[PostOutcome]]] = []
         self.draining = False
+        # Checked out once by the writer thread and kept: a pool checkout and SQLAlchemy's
+        # transaction per batch cost more than the batch's own statements.
+        self._held: PoolProxiedConnection | None = None
 
     async def post(self, request: PostRequest) -> PostOutcome:
         future: asyncio.Future[PostOutcome] = asyncio.get_running_loop().create_future()
@@ -94,32 +98,41 @@ class GroupCommitSqliteWriter:
         finally:
             self.draining = False
 
+    def _connection(self) -> sqlite3.Connection:
+        """The writer thread's own connection (its transactions: `with connection:` commits,
+        or rolls back on an exception)."""
+        if self._held is None:
+            self._held = self.engine.raw_connection()
+        driver = self._held.driver_connection
+        assert isinstance(driver, sqlite3.Connection)
+        return driver
+
     def _commit_batch(self, requests: list[PostRequest]) -> list[PostOutcome | BaseException]:
+        conn = self._connection()
         try:
-            with self.engine.begin() as conn:
+            with conn:
                 # One clock reading per batch: its messages share a timestamp.
-                batch = post_batch(_raw_statements(conn).cursor, requests, self.clock.now(),
-                                   self.render)
+                batch = post_batch(conn.cursor(), requests, self.clock.now(), self.render)
             return list(batch)
         except Exception:  # roll back the batch; retry each alone so one bad apple fails alone
             log.warning("event=send_batch_rolled_back size=%d", len(requests))
             results: list[PostOutcome | BaseException] = []
             for request in requests:
                 try:
-                    with self.engine.begin() as conn:
-                        results.append(post_in_transaction(_raw_statements(conn), request,
-                                                           self.clock.now(), self.render))
+                    with conn:
+                        results.append(post_in_transaction(SqliteSendStatements(conn.cursor()),
+                                                           request, self.clock.now(),
+                                                           self.render))
                 except Exception as error:  # handed to that request's caller
                     results.append(error)
             return results
 
+    def _release(self) -> None:
+        if self._held is not None:
+            self._held.close()  # back to the pool, in the thread that checked it out
+            self._held = None
+
     async def close(self) -> None:
+        await asyncio.get_running_loop().run_in_executor(self.thread, self._release)
         self.thread.shutdown(wait=True)
         self.engine.dispose()
-
-
-def _raw_statements(conn: Connection) -> SqliteSendStatements:
-    """The DB-API cursor inside SQLAlchemy's transaction (which still commits or rolls back)."""
-    driver = conn.connection.driver_connection
-    assert isinstance(driver, sqlite3.Connection)
-    return SqliteSendStatements(driver.cursor())
