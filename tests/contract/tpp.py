@@ -7,19 +7,25 @@ drives the bank's own sign-in, SCA and consent pages with plain form posts (no b
 from __future__ import annotations
 
 import json
-import re
 import secrets
 import time
 import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
-from urllib.parse import parse_qs, urlparse
 
 import httpx
 
+from chatbank.bank.auth.headless_customer import (
+    consent_steps,
+    field_value,
+    redirect_query,
+    run_journey,
+    sign_in_steps,
+)
 from chatbank.bank.auth.server import s256
 from chatbank.bank.openbanking.jws import SigningKey, sign_jwt
+from chatbank.bank.seed import SANDBOX_PASSWORD
 
 AISP = "/open-banking/v3.1/aisp"
 PISP = "/open-banking/v3.1/pisp"
@@ -28,7 +34,7 @@ ALL_READS = ["ReadAccountsDetail", "ReadBalances", "ReadTransactionsDetail",
              "ReadTransactionsCredits", "ReadTransactionsDebits", "ReadBeneficiariesDetail",
              "ReadDirectDebits", "ReadStandingOrdersDetail", "ReadScheduledPaymentsDetail",
              "ReadParty", "ReadPartyPSU"]
-SANDBOX_PASSWORD = "bank-demo-pass"
+__all__ = ["SANDBOX_PASSWORD", "field_value"]  # re-exported for the tests that import them
 
 
 def in_months(months: int) -> str:
@@ -132,22 +138,9 @@ class Tpp:
         return dict(response.json())
 
 
-def field_value(html: str, name: str) -> str:
-    match = re.search(rf'name="{name}" value="([^"]*)"', html)
-    assert match, f"no {name} in page"
-    return match.group(1)
-
-
 def sign_in(browser: httpx.Client, login: str, password: str = SANDBOX_PASSWORD) -> None:
     """Password, then the sandbox one-time code read off the SCA page."""
-    signed_in = browser.post("/login", data={"login": login, "password": password})
-    assert signed_in.status_code == 303, signed_in.text
-    sca_page = browser.get("/sca").text
-    code = re.search(r'id="sandbox-code">(\d{6})<', sca_page)
-    assert code, sca_page
-    passed = browser.post("/sca", data={"code": code.group(1),
-                                        "csrf": field_value(sca_page, "csrf")})
-    assert passed.status_code == 303, passed.text
+    run_journey(browser, sign_in_steps(login, password))
 
 
 def customer_journey(bank_url: str, client_id: str, request_uri: str, login: str,
@@ -155,18 +148,7 @@ def customer_journey(bank_url: str, client_id: str, request_uri: str, login: str
                      redirect_uri: str = REDIRECT_URI) -> dict[str, str]:
     """The customer's browser at the bank, as form posts: sign in, SCA, answer the consent."""
     with httpx.Client(base_url=bank_url, timeout=20.0) as browser:
-        start = browser.get("/as/authorize", params={"client_id": client_id,
-                                                     "request_uri": request_uri})
-        assert start.status_code == 303, start.text
-        sign_in(browser, login)
-        page = browser.get("/consent").text
-        offered = re.findall(r'name="accounts" value="([^"]+)"', page)
-        answer = browser.post("/consent", data={
-            "decision": decision, "csrf": field_value(page, "csrf"),
-            "request_uri": field_value(page, "request_uri"),
-            "binding": field_value(page, "binding"),
-            "accounts": accounts if accounts is not None else offered[:1]})
-        assert answer.status_code == 303, answer.text
-        location = answer.headers["location"]
-        assert location.startswith(redirect_uri), location
-        return {k: v[0] for k, v in parse_qs(urlparse(location).query).items()}
+        location = run_journey(browser, consent_steps(client_id, request_uri, login, decision,
+                                                      accounts))
+    assert location.startswith(redirect_uri), location
+    return redirect_query(location)

@@ -2,14 +2,14 @@
 
 A platform user is a cookie session (plus its CSRF token and bearer token), like the web client.
 "Headless authorisation": at the bank the customer's browser is replaced by form posts to the
-bank's own pages — sign in, pass SCA with the one-time code the sandbox shows on screen, answer
-the consent — and the redirect back is followed to the platform's callback. The bank sees exactly
-what a browser would send; nothing at the bank is bypassed.
+bank's own pages (`chatbank.bank.auth.headless_customer`, the journey the tests use too), and
+the redirect back is followed to the platform's callback. The bank sees exactly what a browser
+would send; nothing at the bank is bypassed. A platform call that does not answer as the web
+client expects raises the same `JourneyError`.
 """
 
 from __future__ import annotations
 
-import re
 import uuid
 from dataclasses import dataclass
 from typing import Any
@@ -18,8 +18,13 @@ from urllib.parse import parse_qs, urlparse
 import httpx
 
 from chatbank.bank.app import build_runtime, load_signing_key
+from chatbank.bank.auth.headless_customer import JourneyError as JourneyError  # re-exported
+from chatbank.bank.auth.headless_customer import (
+    consent_steps,
+    redirect_query,
+    run_journey_async,
+)
 from chatbank.bank.auth.sandbox_grant import grant_headlessly
-from chatbank.bank.seed import SANDBOX_PASSWORD
 from chatbank.benchmarks._stack import DemoStack
 from chatbank.cli.demo_banks import DEMO_BANKS, bank_settings
 
@@ -27,10 +32,6 @@ PASSWORD = "benchmark-password-not-secret"  # noqa: S105 (throw-away accounts in
 TIMEOUT_S = 120.0  # generous: the machine may be loaded
 READS = ["ReadAccountsDetail", "ReadBalances", "ReadTransactionsDetail",
          "ReadTransactionsCredits", "ReadTransactionsDebits"]
-
-
-class JourneyError(RuntimeError):
-    """A step of a bank journey or a platform call did not answer as a browser expects."""
 
 
 def _expect(response: httpx.Response, status: int, what: str) -> httpx.Response:
@@ -65,42 +66,15 @@ class PlatformUser:
         await self.http.aclose()
 
 
-def _field(html: str, name: str) -> str:
-    match = re.search(rf'name="{name}" value="([^"]*)"', html)
-    if match is None:
-        raise JourneyError(f"the bank's page has no {name!r} field")
-    return match.group(1)
-
-
-async def _sign_in_with_sca(browser: httpx.AsyncClient, login: str) -> None:
-    _expect(await browser.post("/login", data={"login": login, "password": SANDBOX_PASSWORD}),
-            303, "bank sign-in")
-    page = (await browser.get("/sca")).text
-    code = re.search(r'id="sandbox-code">(\d{6})<', page)
-    if code is None:
-        raise JourneyError("the bank's SCA page shows no sandbox code")
-    _expect(await browser.post("/sca", data={"code": code.group(1),
-                                             "csrf": _field(page, "csrf")}), 303, "bank SCA")
-
-
 async def at_the_bank(authorize_url: str, login: str) -> dict[str, str]:
     """The customer's browser at the bank: sign in, SCA, approve. Returns the redirect query."""
     url = urlparse(authorize_url)
     query = parse_qs(url.query)
     async with httpx.AsyncClient(base_url=f"{url.scheme}://{url.netloc}",
                                  timeout=TIMEOUT_S) as browser:
-        _expect(await browser.get("/as/authorize", params={
-            "client_id": query["client_id"][0], "request_uri": query["request_uri"][0]}),
-            303, "bank authorize")
-        await _sign_in_with_sca(browser, login)
-        page = (await browser.get("/consent")).text
-        offered = re.findall(r'name="accounts" value="([^"]+)"', page)
-        answer = _expect(await browser.post("/consent", data={
-            "decision": "approve", "csrf": _field(page, "csrf"),
-            "request_uri": _field(page, "request_uri"), "binding": _field(page, "binding"),
-            "accounts": offered[:1]}), 303, "bank consent")
-    location = urlparse(answer.headers["location"])
-    return {k: v[0] for k, v in parse_qs(location.query).items()}
+        location = await run_journey_async(browser, consent_steps(
+            query["client_id"][0], query["request_uri"][0], login))
+    return redirect_query(location)
 
 
 async def link_bank(user: PlatformUser, bank_id: str, login: str,
