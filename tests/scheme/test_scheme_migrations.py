@@ -14,7 +14,8 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, func, select, text
 
 from chatbank.db.engine import create_engine_for_url
-from chatbank.scheme.migrate import scheme_alembic_config
+from chatbank.db.migrate import alembic_config
+from chatbank.scheme.migrate import SCHEME_MIGRATIONS_DIR
 from chatbank.scheme.store import SqlPayments
 from chatbank.scheme.tables import scheme_metadata, scheme_payments
 from tests.scheme.test_store import payment
@@ -46,7 +47,8 @@ async def test_migrated_scheme_database_has_exactly_the_declared_schema(scheme_u
         await SqlPayments(engine).create_tables()
         async with engine.connect() as conn:
             assert await conn.run_sync(schema_differences) == []
-            head = ScriptDirectory.from_config(scheme_alembic_config(scheme_url)).get_current_head()
+            head = ScriptDirectory.from_config(
+                alembic_config(scheme_url, SCHEME_MIGRATIONS_DIR)).get_current_head()
             assert head is not None and await conn.run_sync(revision) == head
     finally:
         await engine.dispose()

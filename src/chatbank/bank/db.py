@@ -11,13 +11,13 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
-from alembic import command
 from alembic.config import Config
 from sqlalchemy import MetaData, event
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from chatbank.db.engine import create_engine_for_url, is_sqlite
 from chatbank.db.metadata import NAMING_CONVENTION
+from chatbank.db.migrate import alembic_config, upgrade_to_head
 
 bank_metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
@@ -67,10 +67,7 @@ def sqlite_bank_url(data_dir: Path, bank_name: str) -> str:
 
 
 def bank_alembic_config(database_url: str) -> Config:
-    config = Config()
-    config.set_main_option("script_location", str(BANK_MIGRATIONS_DIR))
-    config.set_main_option("sqlalchemy.url", database_url)
-    return config
+    return alembic_config(database_url, BANK_MIGRATIONS_DIR)
 
 
 def upgrade_bank_database(database_url: str) -> None:
@@ -82,7 +79,7 @@ def upgrade_bank_database(database_url: str) -> None:
     try:
         asyncio.get_running_loop()
     except RuntimeError:
-        command.upgrade(bank_alembic_config(database_url), "head")
+        upgrade_to_head(database_url, BANK_MIGRATIONS_DIR)
         return
     with ThreadPoolExecutor(max_workers=1) as worker:
-        worker.submit(command.upgrade, bank_alembic_config(database_url), "head").result()
+        worker.submit(upgrade_to_head, database_url, BANK_MIGRATIONS_DIR).result()

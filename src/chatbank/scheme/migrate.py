@@ -4,20 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from alembic import command
-from alembic.config import Config
+from chatbank.db.migrate import upgrade_to_head
 
 SCHEME_MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 
 
-def scheme_alembic_config(database_url: str) -> Config:
-    config = Config()
-    config.set_main_option("script_location", str(SCHEME_MIGRATIONS_DIR))
-    config.set_main_option("sqlalchemy.url", database_url)
-    return config
-
-
 def upgrade_scheme_database(database_url: str) -> None:
-    """Bring the scheme database at `database_url` to the newest schema (blocking; Alembic
-    runs its own event loop, so call it from a worker thread inside async code)."""
-    command.upgrade(scheme_alembic_config(database_url), "head")
+    """Bring the scheme database at `database_url` to the newest schema (blocking)."""
+    upgrade_to_head(database_url, SCHEME_MIGRATIONS_DIR)
