@@ -43,6 +43,8 @@ def headline_figures(config: ChatBenchConfig) -> Iterator[Figure]:
     yield Figure("pairs.deliveries_per_s", "2-person: deliveries/s")
     yield Figure("pairs.server_cpu_us_per_msg", "2-person: server CPU per message (µs)",
                  higher_is_better=False)
+    yield Figure("pairs.client_cpu_us_per_msg",
+                 "2-person: load generator CPU per message (µs)", higher_is_better=False)
     for size in config.group_sizes:
         yield Figure(f"group_{size}.msgs_per_s", f"{size}-person group: messages/s")
         yield Figure(f"group_{size}.deliveries_per_s", f"{size}-person group: deliveries/s")

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -19,6 +18,7 @@ from typing import Any
 from websockets.asyncio.client import ClientConnection, connect
 
 from chatbank.benchmarks._targets import Identity, Room
+from chatbank.core import fastjson
 
 TEXT_PADDING = "x" * 48  # a short chat line, like most real ones
 CONNECT_CONCURRENCY = 100
@@ -76,6 +76,13 @@ class Tracker:
             self.completed_at_ns.append(now_ns)
             self._settle(key, entry, True)
 
+    def abandon(self) -> None:
+        """Release every sender still waiting; what is in flight stays pending (incomplete)."""
+        for entry in self.pending.values():
+            if entry.on_done is not None:
+                entry.on_done(False)
+                entry.on_done = None
+
     def failed(self, key: str) -> None:
         self.errors += 1
         entry = self.pending.get(key)
@@ -111,8 +118,8 @@ class Tracker:
 
 
 def send_frame(room: Room, key: str) -> str:
-    return json.dumps({"type": "send", "ref": key, "conversation_id": room.conversation_id,
-                       "client_id": key, "text": f"{key}|{TEXT_PADDING}"}, separators=(",", ":"))
+    return fastjson.dumps({"type": "send", "ref": key, "conversation_id": room.conversation_id,
+                           "client_id": key, "text": f"{key}|{TEXT_PADDING}"})
 
 
 class MemberSockets:
@@ -135,17 +142,18 @@ class MemberSockets:
             ws = await open_socket(self.endpoint, member)
         self.sockets[(room.conversation_id, member.user_id)] = ws
         cursor = self.cursors.get(room.conversation_id, room.start_seq)
-        await ws.send(json.dumps({"type": "resume", "cursors": {room.conversation_id: cursor}}))
+        await ws.send(fastjson.dumps({"type": "resume",
+                                      "cursors": {room.conversation_id: cursor}}))
         async for raw in ws:  # events from before the cursor would show up here; there are none
-            if json.loads(raw).get("type") == "resumed":
+            if fastjson.loads(raw).get("type") == "resumed":
                 break
         self._readers.append(asyncio.create_task(self._read(ws, member.user_id)))
 
     async def _read(self, ws: ClientConnection, user_id: str) -> None:
         tracker, cursors = self.tracker, self.cursors
         with contextlib.suppress(Exception):
-            async for raw in ws:
-                frame: dict[str, Any] = json.loads(raw)
+            while True:  # bytes as they came: orjson parses UTF-8 without a str in between
+                frame: dict[str, Any] = fastjson.loads(await ws.recv(decode=False))
                 kind = frame.get("type")
                 if kind == "event":
                     conversation_id = frame["conversation_id"]

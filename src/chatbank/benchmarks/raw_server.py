@@ -3,7 +3,8 @@ benchmark uses (`resume`, `send` → `ack` + `message.new` to every subscriber, 
 
 It authenticates nothing and stores nothing, so the difference between it and the platform is
 what persistence, authorisation and the platform's delivery guarantees cost. It runs on uvloop,
-like `chatbank serve`, and negotiates permessage-deflate with the library's defaults.
+like `chatbank serve`, encodes JSON with the same `chatbank.core.fastjson` (orjson) and
+negotiates permessage-deflate with the library's defaults.
 
 Run: `python -m chatbank.benchmarks.raw_server PORT`.
 """
@@ -13,7 +14,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import itertools
-import json
 import signal
 import sys
 from datetime import UTC, datetime
@@ -21,6 +21,8 @@ from typing import Any
 
 import uvloop
 from websockets.asyncio.server import ServerConnection, broadcast, serve
+
+from chatbank.core import fastjson
 
 MAX_FRAME_BYTES = 64 * 1024
 CLOSE_UNAUTHENTICATED = 4401
@@ -55,7 +57,7 @@ class Rooms:
         event = {"type": "event", "conversation_id": conversation_id, "seq": seq,
                  "kind": "message.new", "actor_id": sender_id, "payload": message,
                  "created_at": now}
-        broadcast(self.sockets.get(conversation_id, ()), json.dumps(event, separators=(",", ":")))
+        broadcast(self.sockets.get(conversation_id, ()), fastjson.dumps(event))
         return message
 
 
@@ -67,17 +69,17 @@ async def _serve_socket(rooms: Rooms, ws: ServerConnection) -> None:
     user_id = authorization.removeprefix("Bearer ")
     try:
         async for raw in ws:
-            frame = json.loads(raw)
+            frame = fastjson.loads(raw)
             kind = frame.get("type")
             if kind == "resume":
                 rooms.subscribe(ws, list(frame.get("cursors", {})))
                 await ws.send('{"type":"resumed"}')
             elif kind == "send":
                 message = rooms.publish(user_id, frame)
-                await ws.send(json.dumps({"type": "ack", "ref": frame.get("ref"),
-                                          "message": message}, separators=(",", ":")))
+                await ws.send(fastjson.dumps({"type": "ack", "ref": frame.get("ref"),
+                                              "message": message}))
             elif kind == "ping":
-                await ws.send(json.dumps({"type": "pong", "ref": frame.get("ref")}))
+                await ws.send(fastjson.dumps({"type": "pong", "ref": frame.get("ref")}))
     finally:
         rooms.unsubscribe(ws)
 
