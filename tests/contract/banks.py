@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from chatbank.bank.app import create_bank_app, prepare_bank
-from chatbank.bank.books import Account, BankBooks
+from chatbank.bank.books import Account, BankBooks, DomesticTransferRequest
 from chatbank.bank.db import create_bank_engine
 from chatbank.bank.seed import SeedReport
 from chatbank.bank.settings import BankSettings
@@ -45,7 +45,20 @@ class RunningBank:
         balances = asyncio.run(self._books_call("balances", self.customer_id(login), account_id))
         return int(balances.available_minor)
 
-    async def _books_call(self, method: str, *args: str) -> Any:
+    def spend_down(self, login: str, account_id: str, payee_login: str,
+                   leave_minor: int) -> None:
+        """Pay the payee's current account whatever is above `leave_minor` (the seeded history
+        runs up to today, so balances vary with the date; tests that need little money say so)."""
+        extra = self.available_minor(login, account_id) - leave_minor
+        if extra <= 0:
+            return
+        payee = next(a for a in self.accounts(payee_login) if str(a.subtype) == "CurrentAccount")
+        request = DomesticTransferRequest(
+            f"spend-down-{account_id}-{leave_minor}-{extra}", account_id, payee.sort_code,
+            payee.account_number, payee.holder_name, extra, "GBP", "test spend-down")
+        asyncio.run(self._books_call("domestic_transfer", self.customer_id(login), request))
+
+    async def _books_call(self, method: str, *args: Any) -> Any:
         engine = create_bank_engine(self.settings.resolved_database_url)
         try:
             return await getattr(BankBooks(engine), method)(*args)

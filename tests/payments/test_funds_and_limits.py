@@ -19,6 +19,8 @@ from tests.payments.flows import (
 from tests.support.linking import NewUser, finish_at_platform
 from tests.support.stack import Stack, running_stack
 
+LEFT_IN_CURRENT_MINOR = 300_000  # alice's current account holds at most £3,000 in these tests
+
 
 @pytest.fixture(scope="module")
 def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
@@ -32,6 +34,9 @@ def test_not_enough_money_is_found_before_sending_and_the_daily_limit_holds(
         stack: Stack, new_user: NewUser) -> None:
     alice, bob = new_user("Alice Adams"), new_user("Bob Brown")
     ready_to_receive(stack, bob, "bob")
+    bank = stack.banks["northbank"]
+    current = next(a.id for a in bank.accounts("alice") if str(a.subtype) == "CurrentAccount")
+    bank.spend_down("alice", current, "bob", LEFT_IN_CURRENT_MINOR)
     chat = direct_chat(alice, bob)
     too_big = alice.post("/api/v1/payments", {"conversation_id": chat,
                                               "payee_id": bob.user["id"], "amount": "5000.01"})
@@ -44,8 +49,6 @@ def test_not_enough_money_is_found_before_sending_and_the_daily_limit_holds(
                                            "amount": "1000.01"})
     assert over.json()["error"]["code"] == "limit_exceeded"
 
-    bank = stack.banks["northbank"]
-    current = next(a.id for a in bank.accounts("alice") if str(a.subtype) == "CurrentAccount")
     assert bank.available_minor("alice", current) < 500_000
     before = total_available(stack, "alice")
     answer = answer_payment(stack, started.json()["authorize_url"], "alice",
@@ -65,6 +68,7 @@ def test_linked_balances_that_cannot_cover_it_stop_the_payment_before_the_bank(
     ready_to_receive(stack, bob, "bob")
     bank = stack.banks["northbank"]
     current = next(a.id for a in bank.accounts("alice") if str(a.subtype) == "CurrentAccount")
+    bank.spend_down("alice", current, "bob", LEFT_IN_CURRENT_MINOR)
     url = alice.start_link("northbank", ["make_payments_i_ask_for"])
     query = parse_qs(urlparse(url).query)
     answer = customer_journey(bank.url, query["client_id"][0], query["request_uri"][0],
