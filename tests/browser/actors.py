@@ -40,6 +40,16 @@ def open_app_page(page: Page, base_url: str, query: str = "") -> None:
     expect(page.locator("#connection-status")).to_have_attribute("data-state", "online")
 
 
+def open_privacy_centre_as(page: Page, base_url: str, handle: str) -> None:
+    """Log the page in as `handle` (cookie session), open the app and its privacy centre."""
+    response = page.request.post(base_url + "/api/v1/auth/login", data={
+        "handle": handle, "password": PASSWORD, "issue_token": False})
+    assert response.status == 200, response.text()
+    open_app_page(page, base_url)
+    page.click("#open-privacy")
+    expect(page.locator("#privacy-centre")).to_be_visible()
+
+
 class ApiUser:
     """A user who talks to the platform over the REST API with a bearer token."""
 

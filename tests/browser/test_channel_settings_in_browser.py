@@ -5,25 +5,15 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import expect
 
-from tests.browser.actors import ApiUser, open_app_page
+from tests.browser.actors import ApiUser, open_privacy_centre_as
 from tests.browser.conftest import Pages, PlatformProcess, screenshot
-from tests.support.api import PASSWORD
 
 # Generous: starting `chatbank serve` alone has taken over a minute on a loaded machine.
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(480)]
 
 LABEL = "Show only masked amounts (£•••.••) on Messenger and WhatsApp"
-
-
-def open_privacy_centre_as(page: Page, base_url: str, user: ApiUser) -> None:
-    response = page.request.post(base_url + "/api/v1/auth/login", data={
-        "handle": user.user["handle"], "password": PASSWORD, "issue_token": False})
-    assert response.status == 200, response.text()
-    open_app_page(page, base_url)
-    page.click("#open-privacy")
-    expect(page.locator("#privacy-centre")).to_be_visible()
 
 
 def masked_amounts(user: ApiUser) -> bool:
@@ -35,7 +25,7 @@ def test_ticking_masked_amounts_in_the_privacy_centre_saves_it_and_unticking_tur
         api_user: Callable[[str], ApiUser]) -> None:
     dana = api_user("Dana Doyle")
     page = pages.new()
-    open_privacy_centre_as(page, platform.url, dana)
+    open_privacy_centre_as(page, platform.url, dana.user["handle"])
     section = page.get_by_role("region", name="Messenger and WhatsApp")
     box = section.get_by_label(LABEL)
     expect(box).not_to_be_checked()

@@ -11,14 +11,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, expect
 
-from tests.browser.actors import open_app_page
+from tests.browser.actors import open_privacy_centre_as
 from tests.browser.conftest import Pages, screenshot
 from tests.channels.chats import ChatPerson, database_rows, texts_in
 from tests.channels.conftest import running_channels_stack, running_graph
 from tests.channels.graph_server import GraphServer
-from tests.support.api import PASSWORD
 from tests.support.linking import PlatformUser
 from tests.support.stack import Stack
 
@@ -45,15 +44,6 @@ def channels_stack(graph: GraphServer) -> Iterator[Stack]:
         shutil.rmtree(data_dir, ignore_errors=True)
 
 
-def open_privacy_centre(page: Page, base_url: str, user: PlatformUser) -> None:
-    response = page.request.post(base_url + "/api/v1/auth/login", data={
-        "handle": user.user["handle"], "password": PASSWORD, "issue_token": False})
-    assert response.status == 200, response.text()
-    open_app_page(page, base_url)
-    page.click("#open-privacy")
-    expect(page.locator("#privacy-centre")).to_be_visible()
-
-
 def owner_of(stack: Stack, person: ChatPerson) -> str | None:
     """The platform user the stored chat identity answers as (None once unlinked)."""
     ((user_id,),) = database_rows(
@@ -74,7 +64,7 @@ def test_unlinking_a_whatsapp_chat_in_the_privacy_centre_makes_the_platform_forg
         assert owner_of(stack, whatsapp) == owner_of(stack, messenger) == user.user["id"]
 
         page = pages.new()
-        open_privacy_centre(page, stack.platform_url, user)
+        open_privacy_centre_as(page, stack.platform_url, user.user["handle"])
         section = page.get_by_role("region", name="Messenger and WhatsApp")
         chats = section.locator("#linked-chats .link-item")
         expect(chats).to_have_count(2)
