@@ -22,6 +22,7 @@ from typing import Any
 import httpx
 
 from chatbank.assistant.nlu.encoder_fetch import DEFAULT_ENCODER_DIR, encoder_is_present
+from chatbank.assistant.skills.periods import Window
 from chatbank.benchmarks._assistant_chat import AssistantChat, open_assistant_chat
 from chatbank.benchmarks._headless import TIMEOUT_S, PlatformUser, aisp_grant, link_bank
 from chatbank.benchmarks._progress import Bars
@@ -83,9 +84,7 @@ def _windows(today: date) -> dict[str, dict[str, str]]:
     last_month_end = today.replace(day=1) - timedelta(days=1)
     windows = {"bank_transactions_30_days": (today - timedelta(days=29), today),
                "bank_transactions_last_month": (last_month_end.replace(day=1), last_month_end)}
-    return {name: {"fromBookingDateTime": f"{start.isoformat()}T00:00:00Z",
-                   "toBookingDateTime": f"{end.isoformat()}T23:59:59Z"}
-            for name, (start, end) in windows.items()}
+    return {name: Window(start, end).bank_params() for name, (start, end) in windows.items()}
 
 
 async def _get_all_pages(http: httpx.AsyncClient, path: str, params: dict[str, str]) -> None:
