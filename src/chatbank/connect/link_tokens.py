@@ -37,6 +37,9 @@ def _tokens_ad(link_id: str) -> bytes:
 
 
 class LinkTokens:
+    """The token side of `Links`: `audit` records an entry about a link, `mark_lost` ends a
+    link the bank no longer accepts (both are `Links`' own)."""
+
     def __init__(self, engine: AsyncEngine, directory: BankDirectory, ob: OpenBankingClient,
                  vault: SealingVault, clock: Clock, audit: AuditLink,
                  mark_lost: MarkLost) -> None:
@@ -58,6 +61,7 @@ class LinkTokens:
 
     async def store(self, link: BankLink, tokens: TokenSet,
                     within: SqlLinks | None = None) -> None:
+        """Seal `tokens` under the user's current data key and keep them for `link`."""
         blob = json.dumps({"access": tokens.access_token, "refresh": tokens.refresh_token,
                            "expires_at": tokens.expires_at}).encode()
         sealed = await self.vault.seal(link.user_id, blob, _tokens_ad(link.id))
@@ -67,6 +71,7 @@ class LinkTokens:
                                   self.clock.now())
 
     async def load(self, link: BankLink, within: SqlLinks | None = None) -> TokenSet:
+        """The link's tokens (`BankAccessRevoked` if it has none, a vault error once shredded)."""
         async with links_tx(self.engine, within) as tx:
             sealed = await tx.sealed_tokens(link.id)
         if sealed is None:
