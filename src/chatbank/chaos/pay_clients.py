@@ -3,10 +3,11 @@
 One payment, the way the web client makes it: create it in the direct chat with a client id
 (re-sent with the same id when unanswered, and sometimes on purpose), ask the platform to
 authorise it at the payer's bank, pass the bank's sign-in, SCA and consent pages (headless form
-posts), land on the platform's callback (sometimes twice: a reload). A bank that dies mid-way
-through its pages, or a platform that dies mid-callback, leaves the payment waiting: the client
-looks at it and authorises it again (a new consent, the same payment) until it is pending or
-final; after AUTHORISE_FOR_S it gives up and cancels it, as a user would.
+posts), land on the platform's callback (sometimes twice: a reload; sometimes Pay was clicked
+twice and two approved authorisations land at once). A bank that dies during its pages, or a
+platform that dies mid-callback, leaves the payment waiting: the client looks at it and
+authorises it again (a new consent, the same payment) until it is pending or final; after
+AUTHORISE_FOR_S it gives up and cancels it, as a user would.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from chatbank.chaos.retrying import Retrying
 
 REPEAT_PROBABILITY = 0.3  # the create re-sent with the same client id (a double click)
 RELOAD_PROBABILITY = 0.2  # the browser reloads the callback URL the bank sent it to
+TWO_TABS_PROBABILITY = 0.15  # Pay clicked twice: two bank pages approved, landed at once
 AUTHORISE_FOR_S = 300.0  # a bank restart on a loaded machine can take a minute or two
 WAITING = ("draft", "awaiting_authorisation")
 
@@ -112,21 +114,40 @@ class PayingClient:
             attempt.refusals.append(error_code(cancelled))
 
     async def _authorise_once(self, payer: Payer, attempt: PlatformAttempt) -> str:
-        """Authorise at the bank and land on the callback; the payment's status afterwards."""
+        """Authorise at the bank and land on the callback; the payment's status afterwards.
+
+        Sometimes Pay is clicked twice: two authorisations (two consents), both approved at the
+        bank and landed at the same moment from two tabs; one pays, the other is refused."""
         payment_id = attempt.payment_id
         assert payment_id is not None
+        tabs = 2 if self.rng.random() < TWO_TABS_PROBABILITY else 1
+        urls = [await self._authorise(payer, payment_id, attempt) for _ in range(tabs)]
+        answers = await asyncio.gather(*(self._at_the_bank(payer, url) for url in urls if url))
+        await asyncio.gather(*(self._land(payer, answer, attempt) for answer in answers
+                               if answer is not None))
+        return await status_of(payer, payment_id, self.retrying)
+
+    async def _authorise(self, payer: Payer, payment_id: str,
+                         attempt: PlatformAttempt) -> str | None:
+        """The platform's authorise: the bank page's URL, or None if it was refused."""
         started = await send(payer, "POST", f"/api/v1/payments/{payment_id}/authorise",
                              self.retrying, {"bank_id": payer.bank_id})
         if started.status_code != 200:
             attempt.refusals.append(error_code(started))
-            return await status_of(payer, payment_id, self.retrying)
+            return None
+        return str(started.json()["authorize_url"])
+
+    async def _at_the_bank(self, payer: Payer, url: str) -> dict[str, str] | None:
+        """The bank's pages; None if the bank died during them."""
         try:
-            answer = await at_the_bank(started.json()["authorize_url"], payer.login)
-        except (httpx.HTTPError, JourneyError):  # the bank died during its pages
+            return await at_the_bank(url, payer.login)
+        except (httpx.HTTPError, JourneyError):
             self.journeys_failed += 1
-            return await status_of(payer, payment_id, self.retrying)
+            return None
+
+    async def _land(self, payer: Payer, answer: dict[str, str],
+                    attempt: PlatformAttempt) -> None:
         for _ in range(2 if self.rng.random() < RELOAD_PROBABILITY else 1):
             landed = await send(payer, "GET", "/payments/callback", self.retrying,
                                 params=answer)
             attempt.landings.append(landed.headers.get("location", str(landed.status_code)))
-        return await status_of(payer, payment_id, self.retrying)
