@@ -16,6 +16,7 @@ from chatbank.core.clock import Clock
 from chatbank.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from chatbank.core.ids import new_id
 from chatbank.core.money import Money
+from chatbank.payments.adapters.sql_payments import NEW_CARD
 from chatbank.payments.cards import card_payload, receipt_payload
 from chatbank.payments.model import (
     REQUEST_TTL,
@@ -171,6 +172,7 @@ class Payments:
                                                card_payload(payment, names))
         async with self.store.tx() as tx:
             await tx.set(payment.id, message_id=message_id)
+            await tx.card_shown(payment.id, NEW_CARD)
         action = "payment_initiated" if kind is PaymentKind.PAYMENT else "payment_requested"
         await self.record(actor_id, action, payment, True, None)
         return await self.access_payment_by_id(actor_id, payment.id)
@@ -226,9 +228,14 @@ class Payments:
         return payment
 
     async def publish(self, payment_id: str) -> None:
-        """Push the payment's current state to its card (every member sees it live), and post
-        the receipt once it completed (its client id makes a repeat a no-op)."""
-        payment = await self.reload(payment_id)
+        """Push the payment's current state to its card (every member sees it live), post the
+        receipt once it completed (its client id makes a repeat a no-op), then mark that state
+        shown; a crash before that leaves it to `PaymentSweeper.repair_cards`."""
+        async with self.store.tx() as tx:
+            due = await tx.card_due(payment_id)  # before the state: a later move keeps its own
+            payment = await tx.get(payment_id)
+        if payment is None:
+            raise payment_not_found()
         if payment.message_id is None:
             return
         names = await self.chat.display_names([payment.payer_id, payment.payee_id])
@@ -238,6 +245,9 @@ class Payments:
             await self.receipts.post_receipt(payment.payer_id, payment.conversation_id,
                                              f"receipt:{payment.id}",
                                              receipt_payload(payment, names))
+        if due is not None:
+            async with self.store.tx() as tx:
+                await tx.card_shown(payment.id, due)
 
     async def expire_if_due(self, payment: Payment) -> Payment:
         if not payment.is_expired(self.clock.now()):

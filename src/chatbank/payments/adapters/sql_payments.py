@@ -6,6 +6,7 @@ requests only one moves the payment, so a double click cannot authorise or execu
 
 from __future__ import annotations
 
+import secrets
 from datetime import datetime
 from typing import Any
 
@@ -26,6 +27,7 @@ from chatbank.payments.model import (
     ReceivingAccount,
 )
 
+NEW_CARD = "new"  # `card_due` of a payment whose card is not posted yet
 SPENDING = (PaymentStatus.AWAITING_AUTHORISATION.value, PaymentStatus.PENDING.value,
             PaymentStatus.COMPLETED.value)
 
@@ -59,7 +61,8 @@ class SqlPayments:
             note=payment.note, status=payment.status.value, created_at=payment.created_at,
             updated_at=payment.updated_at, creditor=creditor,
             creditor_last4=payment.creditor_last4, creditor_bank_id=payment.creditor_bank_id,
-            split_id=payment.split_id, expires_at=payment.expires_at, attempts=0))
+            split_id=payment.split_id, expires_at=payment.expires_at, attempts=0,
+            card_due=NEW_CARD))
 
     async def get(self, payment_id: str) -> Payment | None:
         row = (await self.conn.execute(select(payments).where(
@@ -77,9 +80,15 @@ class SqlPayments:
         return bytes(value) if value is not None else None
 
     async def move(self, payment_id: str, expected: PaymentStatus, **values: Any) -> bool:
-        """Apply `values` only if the payment is still `expected`; True if it moved."""
+        """Apply `values` only if the payment is still `expected`; True if it moved.
+
+        A new status also marks its card due (a fresh `card_due` token, in the same statement),
+        so a crash before the card shows it leaves the work to `cards_due`.
+        """
         if isinstance(values.get("status"), PaymentStatus):
             values["status"] = values["status"].value
+        if "status" in values:
+            values["card_due"] = secrets.token_hex(16)
         result = await self.conn.execute(update(payments).where(
             payments.c.id == payment_id, payments.c.status == expected.value).values(**values))
         return bool(result.rowcount == 1)
@@ -87,6 +96,24 @@ class SqlPayments:
     async def set(self, payment_id: str, **values: Any) -> None:
         await self.conn.execute(update(payments).where(payments.c.id == payment_id)
                                 .values(**values))
+
+    async def card_due(self, payment_id: str) -> str | None:
+        """The token of the state the card does not show yet (None: the card is current)."""
+        value = await self.conn.scalar(select(payments.c.card_due).where(
+            payments.c.id == payment_id))
+        return str(value) if value is not None else None
+
+    async def card_shown(self, payment_id: str, token: str) -> None:
+        """The card shows the state marked `token` (a later state keeps its own token)."""
+        await self.conn.execute(update(payments).where(
+            payments.c.id == payment_id, payments.c.card_due == token).values(card_due=None))
+
+    async def cards_due(self, changed_before: datetime, limit: int = 200) -> list[Payment]:
+        """Payments whose card does not show their state, changed before `changed_before`."""
+        rows = await self.conn.execute(select(payments).where(
+            payments.c.card_due.is_not(None), payments.c.updated_at < changed_before)
+            .order_by(payments.c.updated_at).limit(limit))
+        return [_payment(r) for r in rows]
 
     async def in_conversation(self, conversation_id: str, limit: int) -> list[Payment]:
         rows = await self.conn.execute(select(payments).where(

@@ -45,10 +45,13 @@ payments = Table(
     Column("attempts", Integer, nullable=False, default=0),
     Column("reason", String(300), nullable=True),
     Column("sealed_token", LargeBinary, nullable=True),
+    # Outbox: a token set with every state change, cleared once the card (and receipt) show it.
+    Column("card_due", String(32), nullable=True),
     Index("ix_payments_conversation", "conversation_id", "created_at"),
     Index("ix_payments_payer", "payer_id", "created_at"),
     Index("ix_payments_payee", "payee_id", "created_at"),
     Index("ix_payments_status", "status"),
+    Index("ix_payments_card_due", "card_due"),
 )
 
 payment_authorisations = Table(
