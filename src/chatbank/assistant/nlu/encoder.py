@@ -3,6 +3,10 @@
 A BERT forward pass: 6 layers, hidden 384, 12 heads, GELU, post-LayerNorm; then mean pooling over
 real tokens and L2 normalisation, as sentence-transformers does for this model. The weights are
 read from the safetensors file that `encoder_fetch` extracts at set-up time.
+
+One text at a time (what a chat turn needs) runs the six blocks on onnxruntime when it is
+installed (`encoder_onnx`, same arithmetic, ~1.7x less CPU), else on numpy without a mask (one
+text has no padding). Batches always run on numpy with a padding mask.
 """
 
 from __future__ import annotations
@@ -14,6 +18,8 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 from tokenizers import Tokenizer
+
+from chatbank.assistant.nlu.encoder_onnx import OnnxBlocks, load_blocks
 
 Array = npt.NDArray[np.float32]
 
@@ -82,15 +88,16 @@ class _Layer:
         self.down_b = t[p + "output.dense.bias"]
         self.ln2 = (t[p + "output.LayerNorm.weight"], t[p + "output.LayerNorm.bias"])
 
-    def __call__(self, x: Array, key_bias: Array) -> Array:
-        """Apply the block to `x` of shape (batch * seq, hidden)."""
-        batch = key_bias.shape[0]
+    def __call__(self, x: Array, key_bias: Array | None, batch: int = 1) -> Array:
+        """Apply the block to `x` of shape (batch * seq, hidden); no `key_bias`: no padding."""
         seq = x.shape[0] // batch
         head = _HIDDEN // _HEADS
         qkv = x @ self.qkv_w + self.qkv_b
         qkv = qkv.reshape(batch, seq, 3, _HEADS, head).transpose(2, 0, 3, 1, 4)
         q, k, v = qkv[0], qkv[1], qkv[2]
-        scores = (q @ k.transpose(0, 1, 3, 2)) * np.float32(head**-0.5) + key_bias
+        scores = (q @ k.transpose(0, 1, 3, 2)) * np.float32(head**-0.5)
+        if key_bias is not None:
+            scores += key_bias
         scores = np.exp(scores - scores.max(axis=-1, keepdims=True))
         scores /= scores.sum(axis=-1, keepdims=True)
         context = (scores @ v).transpose(0, 2, 1, 3).reshape(batch * seq, _HIDDEN)
@@ -104,7 +111,8 @@ class MiniLMEncoder:
 
     dimension = _HIDDEN
 
-    def __init__(self, weights: dict[str, Array], tokenizer: Tokenizer) -> None:
+    def __init__(self, weights: dict[str, Array], tokenizer: Tokenizer,
+                 onnx: bool = True) -> None:
         self._tokenizer = tokenizer
         # The shipped tokenizer.json pads everything to 128 tokens; we pad per batch instead.
         self._tokenizer.no_padding()
@@ -114,15 +122,23 @@ class MiniLMEncoder:
         self._token_type = weights["embeddings.token_type_embeddings.weight"][0]
         self._ln = (weights["embeddings.LayerNorm.weight"], weights["embeddings.LayerNorm.bias"])
         self._layers = [_Layer(weights, i) for i in range(_LAYERS)]
+        self._blocks: OnnxBlocks | None = load_blocks(self._layers) if onnx else None
+
+    @property
+    def runtime(self) -> str:
+        """What runs a single text's transformer blocks: "onnxruntime" or "numpy"."""
+        return "numpy" if self._blocks is None else "onnxruntime"
 
     @classmethod
-    def from_directory(cls, directory: Path) -> MiniLMEncoder:
+    def from_directory(cls, directory: Path, onnx: bool = True) -> MiniLMEncoder:
         """Load `model.safetensors` and `tokenizer.json` from `directory`."""
         weights = read_safetensors(directory / "model.safetensors")
-        return cls(weights, Tokenizer.from_file(str(directory / "tokenizer.json")))
+        return cls(weights, Tokenizer.from_file(str(directory / "tokenizer.json")), onnx)
 
     def encode(self, texts: list[str], batch_size: int = 32) -> Array:
         """Embed `texts`; batches are formed from similar lengths to keep padding small."""
+        if len(texts) == 1:
+            return self._encode_one(self._tokenizer.encode(texts[0]).ids)[None, :]
         encodings = self._tokenizer.encode_batch(texts)
         ids = [e.ids for e in encodings]
         out = np.zeros((len(texts), _HIDDEN), dtype=np.float32)
@@ -132,6 +148,20 @@ class MiniLMEncoder:
             out[chunk] = self._encode_ids([ids[i] for i in chunk])
         return out
 
+    def _embed(self, token_ids: npt.NDArray[np.int64], seq: int) -> Array:
+        x = self._word[token_ids] + self._position[:seq] + self._token_type
+        return _layer_norm(x.reshape(-1, _HIDDEN), *self._ln)
+
+    def _encode_one(self, ids: list[int]) -> Array:
+        x = self._embed(np.array(ids, dtype=np.int64), len(ids))
+        if self._blocks is not None:
+            x = self._blocks(x)
+        else:
+            for layer in self._layers:
+                x = layer(x, None)
+        pooled = x.mean(axis=0)
+        return pooled / np.maximum(np.linalg.norm(pooled), np.float32(1e-12))  # type: ignore[no-any-return]
+
     def _encode_ids(self, batch_ids: list[list[int]]) -> Array:
         seq = max(len(ids) for ids in batch_ids)
         token_ids = np.zeros((len(batch_ids), seq), dtype=np.int64)
@@ -139,11 +169,10 @@ class MiniLMEncoder:
         for row, ids in enumerate(batch_ids):
             token_ids[row, : len(ids)] = ids
             mask[row, : len(ids)] = 1.0
-        x = self._word[token_ids] + self._position[:seq] + self._token_type
-        x = _layer_norm(x.reshape(-1, _HIDDEN), *self._ln)
+        x = self._embed(token_ids, seq)
         key_bias = ((1.0 - mask) * np.float32(-1e4))[:, None, None, :]
         for layer in self._layers:
-            x = layer(x, key_bias)
+            x = layer(x, key_bias, len(batch_ids))
         hidden = x.reshape(len(batch_ids), seq, _HIDDEN)
         pooled = (hidden * mask[:, :, None]).sum(axis=1) / mask.sum(axis=1, keepdims=True)
         norms = np.linalg.norm(pooled, axis=1, keepdims=True)
