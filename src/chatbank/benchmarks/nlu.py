@@ -10,6 +10,8 @@ BLAS limited to one thread) on BANKING77 utterances, each seen once (no cache hi
   n-grams only) — the cheapest component of the classifier;
 * `batched_encoder`: utterances/s when the encoder takes them 32 at a time.
 
+`runtime` says what ran one text's transformer blocks: "onnxruntime" when installed, else "numpy".
+
 Accuracy is not measured here: the shared data has no BANKING77 test split, and a held-out fold
 needs re-training (cross-validation) — minutes, not seconds. `chatbank nlu eval --data …` gives
 accuracy, macro-F1 and latency on any BANKING77-format CSV.
@@ -102,6 +104,7 @@ def measure(config: NluConfig, bars: Bars) -> dict[str, Any]:
     wall, cpu = time.perf_counter() - started, time.thread_time() - cpu0
     base = parts["tfidf_head"]
     return {"benchmark": "nlu", "config": asdict(config), "utterances": len(batch),
+            "runtime": encoder.runtime,
             **parts,
             "batched_encoder": {"batch_size": config.batch_size, "per_s": len(batch) / wall,
                                 "per_s_one_core_cpu": len(batch) / cpu if cpu else float("nan")},
