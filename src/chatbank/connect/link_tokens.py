@@ -85,8 +85,7 @@ class LinkTokens:
         tokens = await self.load(link)
         if tokens.expires_at - self.clock.now().timestamp() > 60 or not tokens.refresh_token:
             return tokens.access_token
-        lock = self._refreshing.setdefault(link.id, asyncio.Lock())  # held alive by `lock`
-        async with lock:
+        async with self._refresh_lock(link.id):
             try:
                 return await self._refresh_once(link)
             except BankAccessRevoked:  # marked lost after the row lock is released
@@ -115,27 +114,55 @@ class LinkTokens:
 
     async def shred_keeping_others(self, user_id: str, ended_link_id: str) -> None:
         """Destroy the user's data key and cached data; seal the other active links' tokens and
-        the unfinished link attempts' verifiers under a new key. Hold `user_key_held`."""
+        the unfinished link attempts' verifiers under a new key. Hold `user_key_held`.
+        Each kept link's refresh lock is held throughout, so a refresh of it finishes first or
+        starts after (it would otherwise seal under the old key, or be overwritten by the
+        spent refresh token read here)."""
         async with links_tx(self.engine) as tx:
-            links = await tx.links_of(user_id)
-            attempts = await tx.open_attempts_of(user_id)
-        keep: list[tuple[BankLink, TokenSet]] = []
-        for other in links:
-            if other.id != ended_link_id and other.status is LinkStatus.ACTIVE:
+            others = [link for link in await tx.links_of(user_id)
+                      if link.id != ended_link_id and link.status is LinkStatus.ACTIVE]
+        async with self._refreshes_held(others) as tx:
+            keep: list[tuple[BankLink, TokenSet]] = []
+            for other in others:
                 with contextlib.suppress(ChatbankError):
-                    keep.append((other, await self.load(other)))
+                    keep.append((other, await self.load(other, tx)))
+            verifiers = await self._open_attempts(user_id, tx)
+            async with links_tx(self.engine, tx) as own:
+                await own.delete_tokens(ended_link_id)
+                await own.delete_cache_of(user_id)
+            await self.vault.destroy_user_key(user_id)
+            for other, tokens in keep:
+                await self.store(other, tokens, tx)
+            for state_hash, verifier in verifiers:
+                resealed = await self.vault.seal(user_id, verifier, state_hash.encode())
+                async with links_tx(self.engine, tx) as own:
+                    await own.reseal_attempt(state_hash, resealed)
+
+    @asynccontextmanager
+    async def _refreshes_held(self, links: list[BankLink]) -> AsyncIterator[SqlLinks | None]:
+        """Hold the refresh locks of `links`, in id order: this process's and, on PostgreSQL,
+        their rows, locked in the transaction yielded (None on SQLite: one instance)."""
+        async with contextlib.AsyncExitStack() as held:
+            tx = None
+            if self.engine.dialect.name == "postgresql":
+                tx = await held.enter_async_context(links_tx(self.engine))
+            for link in sorted(links, key=lambda link: link.id):
+                await held.enter_async_context(self._refresh_lock(link.id))
+                if tx is not None:
+                    await tx.lock_link(link.id)
+            yield tx
+
+    def _refresh_lock(self, link_id: str) -> asyncio.Lock:
+        return self._refreshing.setdefault(link_id, asyncio.Lock())  # held alive by the caller
+
+    async def _open_attempts(self, user_id: str,
+                             within: SqlLinks | None) -> list[tuple[str, bytes]]:
+        """(state hash, PKCE verifier) of the user's unfinished link attempts still readable."""
+        async with links_tx(self.engine, within) as tx:
+            attempts = await tx.open_attempts_of(user_id)
         verifiers: list[tuple[str, bytes]] = []
         for state_hash, sealed in attempts:
             with contextlib.suppress(ChatbankError):
                 verifiers.append((state_hash, await self.vault.open(
                     user_id, sealed, state_hash.encode())))
-        async with links_tx(self.engine) as tx:
-            await tx.delete_tokens(ended_link_id)
-            await tx.delete_cache_of(user_id)
-        await self.vault.destroy_user_key(user_id)
-        for other, tokens in keep:
-            await self.store(other, tokens)
-        for state_hash, verifier in verifiers:
-            resealed = await self.vault.seal(user_id, verifier, state_hash.encode())
-            async with links_tx(self.engine) as tx:
-                await tx.reseal_attempt(state_hash, resealed)
+        return verifiers

@@ -212,17 +212,20 @@ class Links:
     async def do_revoke_link(self, user_id: str, link_id: str) -> BankLink:
         """Delete the consent at the bank, revoke tokens, crypto-shred, and audit."""
         async with self.tokens.user_key_held(user_id):  # read inside: a relink may end it
-            link = await self.access_link_by_id(user_id, link_id)
-            bank = self.directory.get(link.bank_id)
-            live = link.status in (LinkStatus.ACTIVE, LinkStatus.PENDING)
+            return await self.do_revoke_link_held(user_id, link_id)
+
+    async def do_revoke_link_held(self, user_id: str, link_id: str) -> BankLink:
+        """`do_revoke_link` for a caller already holding `tokens.user_key_held(user_id)`."""
+        link = await self.access_link_by_id(user_id, link_id)
+        bank = self.directory.get(link.bank_id)
+        live = link.status in (LinkStatus.ACTIVE, LinkStatus.PENDING)
+        if live:
+            await self._end_at_bank(link, bank)
+        await self.tokens.shred_keeping_others(user_id, ended_link_id=link.id)
+        async with links_tx(self.engine) as tx:
             if live:
-                await self._end_at_bank(link, bank)
-            await self.tokens.shred_keeping_others(user_id, ended_link_id=link.id)
-            async with links_tx(self.engine) as tx:
-                if live:
-                    await tx.set_status(link.id, LinkStatus.REVOKED,
-                                        revoked_at=self.clock.now())
-                revoked = await tx.link(link.id)
+                await tx.set_status(link.id, LinkStatus.REVOKED, revoked_at=self.clock.now())
+            revoked = await tx.link(link.id)
         await self._audit(link, "link_revoked", True, None, f"You disconnected {bank.name}.")
         assert revoked is not None
         return revoked

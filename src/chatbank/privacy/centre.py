@@ -79,10 +79,12 @@ class PrivacyCentre:
     async def do_delete_account(self, auth: AuthContext, password: str) -> None:
         """Revoke every bank link, shred the data key, scrub the profile, end all sessions."""
         await self.accounts.confirm_password(auth, password)
-        for link in await self.links.links_of(auth.user.id):
-            if link.status in (LinkStatus.ACTIVE, LinkStatus.PENDING):
-                await self.links.do_revoke_link(auth.user.id, link.id)
-        await self.vault.destroy_user_key(auth.user.id)
+        user_id = auth.user.id
+        async with self.links.tokens.user_key_held(user_id):  # no link completes in between
+            for link in await self.links.links_of(user_id):
+                if link.status in (LinkStatus.ACTIVE, LinkStatus.PENDING):
+                    await self.links.do_revoke_link_held(user_id, link.id)
+            await self.vault.destroy_user_key(user_id)
         for view in await self.conversations.list_for(auth, limit=500):
             if view.conversation.kind.value == "group":
                 await self.conversations.leave(auth, view.conversation.id)
