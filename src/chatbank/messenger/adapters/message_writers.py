@@ -7,13 +7,14 @@ import logging
 import sqlite3
 from concurrent.futures import ThreadPoolExecutor
 
-from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event, make_url
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlalchemy.pool import PoolProxiedConnection
 
 from chatbank.core.clock import Clock
 from chatbank.db.engine import set_sqlite_pragmas
+from chatbank.db.wal_checkpointer import WalCheckpointer
 from chatbank.messenger.adapters.send_batch_sqlite import post_batch
 from chatbank.messenger.adapters.send_path import (
     PostOutcome,
@@ -59,7 +60,8 @@ class GroupCommitSqliteWriter:
     SQLite has one writer at a time anyway; batching turns N commits and ~6N thread hops into
     one commit and one hop, and `post_batch` shares the batch's reads and inserts. A request that
     fails validation fails alone (nothing was written for it); an unexpected error rolls the
-    batch back and its requests are retried one by one.
+    batch back and its requests are retried one by one. WAL checkpoints run in a thread of their
+    own (`WalCheckpointer`), not inside the writer's commits.
     """
 
     def __init__(self, sync_url: str, clock: Clock, render: Renderer) -> None:
@@ -72,6 +74,11 @@ class GroupCommitSqliteWriter:
         # Checked out once by the writer thread and kept: a pool checkout and SQLAlchemy's
         # transaction per batch cost more than the batch's own statements.
         self._held: PoolProxiedConnection | None = None
+        database = make_url(sync_url).database
+        self.checkpointer = (WalCheckpointer(database)
+                             if database and database != ":memory:" else None)
+        if self.checkpointer is not None:
+            self.checkpointer.start()
 
     async def post(self, request: PostRequest) -> PostOutcome:
         future: asyncio.Future[PostOutcome] = asyncio.get_running_loop().create_future()
@@ -95,22 +102,33 @@ class GroupCommitSqliteWriter:
                         future.set_exception(result)
                     else:
                         future.set_result(result)
+                if self.checkpointer is not None and self.checkpointer.tail_due():
+                    await loop.run_in_executor(self.thread, self._checkpoint_tail)
         finally:
             self.draining = False
 
     def _connection(self) -> sqlite3.Connection:
         """The writer thread's own connection (its transactions: `with connection:` commits,
         or rolls back on an exception)."""
+        fresh = self._held is None
         if self._held is None:
             self._held = self.engine.raw_connection()
         driver = self._held.driver_connection
         assert isinstance(driver, sqlite3.Connection)
+        if fresh and self.checkpointer is not None:
+            driver.execute("PRAGMA wal_autocheckpoint=0")
         return driver
+
+    def _checkpoint_tail(self) -> None:
+        assert self.checkpointer is not None
+        self.checkpointer.checkpoint_tail(self._connection())
 
     def _commit_batch(self, requests: list[PostRequest]) -> list[PostOutcome | BaseException]:
         conn = self._connection()
         try:
             with conn:
+                # The write lock first: the batch's reads are then those its writes rest on.
+                conn.execute("BEGIN IMMEDIATE")
                 # One clock reading per batch: its messages share a timestamp.
                 batch = post_batch(conn.cursor(), requests, self.clock.now(), self.render)
             return list(batch)
@@ -120,12 +138,16 @@ class GroupCommitSqliteWriter:
             for request in requests:
                 try:
                     with conn:
+                        conn.execute("BEGIN IMMEDIATE")
                         results.append(post_in_transaction(SqliteSendStatements(conn.cursor()),
                                                            request, self.clock.now(),
                                                            self.render))
                 except Exception as error:  # handed to that request's caller
                     results.append(error)
             return results
+        finally:
+            if self.checkpointer is not None:
+                self.checkpointer.nudge()
 
     def _release(self) -> None:
         if self._held is not None:
@@ -133,6 +155,8 @@ class GroupCommitSqliteWriter:
             self._held = None
 
     async def close(self) -> None:
+        if self.checkpointer is not None:
+            self.checkpointer.stop()
         await asyncio.get_running_loop().run_in_executor(self.thread, self._release)
         self.thread.shutdown(wait=True)
         self.engine.dispose()

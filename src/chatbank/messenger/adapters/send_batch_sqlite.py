@@ -1,12 +1,14 @@
-"""A whole group-commit batch of sends with a handful of statements per batch, not per message.
+"""A whole group-commit batch of sends in about eight SQLite statements, not six per message.
 
-`post_in_transaction` runs six statements per message. In the writer thread each `sqlite3` call
-releases and retakes the GIL, so every statement is also a hand-over with the event loop. Here
-the batch's reads are shared: the members of every conversation in the batch in one query, the
-client-id lookups in one query, the blocks between direct-chat members in one query; sequence
-numbers are allocated with one UPDATE per conversation and the rows go in with `executemany`.
-The rules, their order and the error codes are those of `post_in_transaction`, which remains
-the path for retrying a failed batch one request at a time.
+`post_in_transaction` runs six statements per message. In the writer thread every call into
+`sqlite3`, and every row fetched, releases and retakes the GIL; while the event loop runs Python,
+retaking it waits, so each statement is a hand-over with the event loop. Here the batch is one
+`BEGIN IMMEDIATE` transaction (its reads see exactly what it writes on) and each step is one
+statement for the whole batch: the members and sequence numbers of every conversation in one
+row of JSON, the client-id lookups in one query, the blocks between direct-chat members in one
+query, every conversation's sequence bump in one UPDATE, and the messages and their events in
+one multi-row INSERT each. The rules, their order and the error codes are those of
+`post_in_transaction`, which remains the path for retrying a failed batch one request at a time.
 """
 
 from __future__ import annotations
@@ -15,9 +17,11 @@ import json
 import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 
+from chatbank.core import fastjson
 from chatbank.core.errors import ChatbankError
-from chatbank.core.ids import new_id
+from chatbank.core.ids import new_sortable_id
 from chatbank.messenger.adapters.send_path import (
     PostOutcome,
     PostRequest,
@@ -30,8 +34,10 @@ from chatbank.messenger.adapters.send_path import (
     same_content,
 )
 from chatbank.messenger.adapters.send_statements_sqlite import (
-    INSERT_EVENT,
-    INSERT_MESSAGE,
+    EVENT_ROW,
+    INSERT_EVENT_PREFIX,
+    INSERT_MESSAGE_PREFIX,
+    MESSAGE_ROW,
     SqliteSendStatements,
     message_from_row,
     sqlite_timestamp,
@@ -41,8 +47,10 @@ from chatbank.messenger.model import ConversationKind, Message
 Key = tuple[str, str, str]  # conversation, sender, client id
 Result = PostOutcome | ChatbankError
 
-_MEMBERS = ("SELECT c.id, c.kind, m.user_id FROM conversations c JOIN members m"
-            " ON m.conversation_id = c.id WHERE m.left_seq IS NULL AND c.id IN ({})")
+# One row, one GIL hand-over, however many members: [[conversation, kind, last seq, user], …]
+_MEMBERS = ("SELECT json_group_array(json_array(c.id, c.kind, c.last_seq, m.user_id))"
+            " FROM conversations c JOIN members m ON m.conversation_id = c.id"
+            " WHERE m.left_seq IS NULL AND c.id IN ({})")
 # CROSS JOIN keeps the keys as the outer loop: one unique-index probe per key, never a scan
 # of `messages` (which `(a, b, c) IN (VALUES …)` gave).
 _EXISTING = ("SELECT m.conversation_id, m.sender_id, m.client_id, m.id, m.seq, m.text,"
@@ -52,12 +60,23 @@ _EXISTING = ("SELECT m.conversation_id, m.sender_id, m.client_id, m.id, m.seq, m
              " AND m.client_id = k.column3")
 _BLOCKS = ("SELECT blocker_id, blocked_id FROM blocks"
            " WHERE blocker_id IN ({0}) AND blocked_id IN ({0})")
-_BUMP = ("UPDATE conversations SET last_seq = last_seq + ?, last_activity_at = ?"
-         " WHERE id = ? RETURNING last_seq")
+# {conversation id: messages in the batch} as one JSON parameter.
+_BUMP = ("UPDATE conversations SET last_seq = last_seq + j.value, last_activity_at = ?"
+         " FROM json_each(?) AS j WHERE conversations.id = j.key")
 
 
 def _marks(count: int) -> str:
     return ",".join("?" * count)
+
+
+@lru_cache(maxsize=64)
+def _insert_messages(rows: int) -> str:
+    return INSERT_MESSAGE_PREFIX + ",".join([MESSAGE_ROW] * rows)
+
+
+@lru_cache(maxsize=64)
+def _insert_events(rows: int) -> str:
+    return INSERT_EVENT_PREFIX + ",".join([EVENT_ROW] * rows)
 
 
 @dataclass(slots=True)
@@ -65,6 +84,7 @@ class _Reads:
     """What the batch's checks need, read once for the whole batch."""
 
     kinds: dict[str, str]
+    last_seq: dict[str, int]
     members: dict[str, list[str]]
     blocks: set[tuple[str, str]]
     existing: dict[Key, Message]
@@ -73,10 +93,13 @@ class _Reads:
 def _read(cursor: sqlite3.Cursor, requests: list[PostRequest]) -> _Reads:
     conversations = list({r.conversation_id for r in requests})
     kinds: dict[str, str] = {}
+    last_seq: dict[str, int] = {}
     members: dict[str, list[str]] = {}
-    for conversation_id, kind, user_id in cursor.execute(
-            _MEMBERS.format(_marks(len(conversations))), conversations):
+    (found,) = cursor.execute(_MEMBERS.format(_marks(len(conversations))),
+                              conversations).fetchone()
+    for conversation_id, kind, seq, user_id in fastjson.loads(found):
         kinds[conversation_id] = kind
+        last_seq[conversation_id] = seq
         members.setdefault(conversation_id, []).append(user_id)
     keys = list({(r.conversation_id, r.sender_id, r.client_id) for r in requests})
     existing = {(row[0], row[1], row[2]): message_from_row(row[0], row[1], row[2], row[3:])
@@ -90,7 +113,7 @@ def _read(cursor: sqlite3.Cursor, requests: list[PostRequest]) -> _Reads:
         marks = _marks(len(direct_users))
         blocks = {(a, b) for a, b in cursor.execute(_BLOCKS.format(marks),
                                                     direct_users + direct_users)}
-    return _Reads(kinds, members, blocks, existing)
+    return _Reads(kinds, last_seq, members, blocks, existing)
 
 
 def _check(cursor: sqlite3.Cursor, reads: _Reads, req: PostRequest) -> Message | None:
@@ -166,30 +189,34 @@ def _answer(requests: list[PostRequest], index: int, first: dict[Key, int],
 
 def _insert(cursor: sqlite3.Cursor, requests: list[PostRequest], reads: _Reads, now: datetime,
             render: Renderer) -> list[PostOutcome]:
-    """Allocate each conversation's sequence numbers in one UPDATE and insert all the rows."""
+    """Allocate each conversation's sequence numbers in one UPDATE and insert all the rows.
+
+    The sequence numbers follow `last_seq` as read in this transaction, which holds the write
+    lock from its start (`BEGIN IMMEDIATE`), so nobody else can have moved it since.
+    """
     if not requests:
         return []
     stamp = sqlite_timestamp(now)
     counts: dict[str, int] = {}
     for req in requests:
         counts[req.conversation_id] = counts.get(req.conversation_id, 0) + 1
-    next_seq: dict[str, int] = {}
-    for conversation_id, count in counts.items():
-        (last,) = cursor.execute(_BUMP, (count, stamp, conversation_id)).fetchone()
-        next_seq[conversation_id] = int(last) - count + 1
-    outcomes, message_rows, event_rows = [], [], []
+    cursor.execute(_BUMP, (stamp, fastjson.dumps(counts)))
+    next_seq = {conversation_id: reads.last_seq[conversation_id] + 1 for conversation_id in counts}
+    outcomes: list[PostOutcome] = []
+    message_rows: list[object] = []
+    event_rows: list[object] = []
     for req in requests:
         seq = next_seq[req.conversation_id]
         next_seq[req.conversation_id] = seq + 1
-        message = Message(new_id("msg"), req.conversation_id, seq, req.sender_id, req.client_id,
-                          req.text, req.card_kind, req.card_payload, req.reply_to_id, now, None,
-                          None)
+        message = Message(new_sortable_id("msg"), req.conversation_id, seq, req.sender_id,
+                          req.client_id, req.text, req.card_kind, req.card_payload,
+                          req.reply_to_id, now, None, None)
         outcome = render_outcome(message, True, reads.members[req.conversation_id], render)
         outcomes.append(outcome)
         card = json.dumps(req.card_payload) if req.card_payload is not None else None
-        message_rows.append((message.id, req.conversation_id, seq, req.sender_id, req.client_id,
-                             req.text, req.card_kind, card, req.reply_to_id, stamp))
-        event_rows.append((req.conversation_id, seq, req.sender_id, outcome.wire_json, stamp))
-    cursor.executemany(INSERT_MESSAGE, message_rows)
-    cursor.executemany(INSERT_EVENT, event_rows)
+        message_rows += (message.id, req.conversation_id, seq, req.sender_id, req.client_id,
+                         req.text, req.card_kind, card, req.reply_to_id, stamp)
+        event_rows += (req.conversation_id, seq, req.sender_id, outcome.wire_json, stamp)
+    cursor.execute(_insert_messages(len(requests)), message_rows)
+    cursor.execute(_insert_events(len(requests)), event_rows)
     return outcomes

@@ -20,7 +20,7 @@ from typing import Any, Protocol
 
 from chatbank.core import fastjson
 from chatbank.core.errors import Conflict, Forbidden, NotFound
-from chatbank.core.ids import new_id
+from chatbank.core.ids import new_sortable_id
 from chatbank.messenger.model import ConversationKind, Message
 
 
@@ -125,8 +125,9 @@ def post_in_transaction(statements: SendStatements, req: PostRequest, now: datet
             req.reply_to_id) != req.conversation_id:
         raise reply_target_gone()
     seq = statements.next_seq(req.conversation_id, now)
-    message = Message(new_id("msg"), req.conversation_id, seq, req.sender_id, req.client_id,
-                      req.text, req.card_kind, req.card_payload, req.reply_to_id, now, None, None)
+    message = Message(new_sortable_id("msg"), req.conversation_id, seq, req.sender_id,
+                      req.client_id, req.text, req.card_kind, req.card_payload, req.reply_to_id,
+                      now, None, None)
     outcome = render_outcome(message, True, recipients, render)
     statements.insert(message, outcome.wire, outcome.wire_json)
     return outcome
