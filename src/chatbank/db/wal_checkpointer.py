@@ -22,7 +22,7 @@ import threading
 
 log = logging.getLogger("chatbank.db")
 
-DEFAULT_PAUSE_S = 0.02  # frames gather between passes: a page rewritten meanwhile is copied once
+DEFAULT_PAUSE_S = 0.2  # frames gather between passes: a page rewritten meanwhile is copied once
 DEFAULT_RESTART_FRAMES = 4000  # about 16 MB of log at 4 KiB pages
 
 
