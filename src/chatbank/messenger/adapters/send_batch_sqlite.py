@@ -1,14 +1,15 @@
-"""A whole group-commit batch of sends in about eight SQLite statements, not six per message.
+"""A whole group-commit batch of sends in about seven SQLite statements, not six per message.
 
 `post_in_transaction` runs six statements per message. In the writer thread every call into
-`sqlite3`, and every row fetched, releases and retakes the GIL; while the event loop runs Python,
-retaking it waits, so each statement is a hand-over with the event loop. Here the batch is one
-`BEGIN IMMEDIATE` transaction (its reads see exactly what it writes on) and each step is one
-statement for the whole batch: the members and sequence numbers of every conversation in one
+`sqlite3`, and every row fetched, releases and retakes the GIL; while the event loop runs
+Python, retaking it waits, so each statement is a hand-over with the event loop. Here the batch
+is one `BEGIN IMMEDIATE` transaction (its reads see exactly what it writes on) and each step is
+one statement for the whole batch: the members and sequence numbers of every conversation in one
 row of JSON, the client-id lookups in one query, the blocks between direct-chat members in one
-query, every conversation's sequence bump in one UPDATE, and the messages and their events in
-one multi-row INSERT each. The rules, their order and the error codes are those of
-`post_in_transaction`, which remains the path for retrying a failed batch one request at a time.
+query, every conversation's sequence bump in one UPDATE, and the messages in one multi-row
+INSERT (a message is its own `message.new` event: see `Messages.events_since`). The rules, their
+order and the error codes are those of `post_in_transaction`, which remains the path for
+retrying a failed batch one request at a time.
 """
 
 from __future__ import annotations
@@ -34,8 +35,6 @@ from chatbank.messenger.adapters.send_path import (
     same_content,
 )
 from chatbank.messenger.adapters.send_statements_sqlite import (
-    EVENT_ROW,
-    INSERT_EVENT_PREFIX,
     INSERT_MESSAGE_PREFIX,
     MESSAGE_ROW,
     SqliteSendStatements,
@@ -72,11 +71,6 @@ def _marks(count: int) -> str:
 @lru_cache(maxsize=64)
 def _insert_messages(rows: int) -> str:
     return INSERT_MESSAGE_PREFIX + ",".join([MESSAGE_ROW] * rows)
-
-
-@lru_cache(maxsize=64)
-def _insert_events(rows: int) -> str:
-    return INSERT_EVENT_PREFIX + ",".join([EVENT_ROW] * rows)
 
 
 @dataclass(slots=True)
@@ -204,7 +198,6 @@ def _insert(cursor: sqlite3.Cursor, requests: list[PostRequest], reads: _Reads, 
     next_seq = {conversation_id: reads.last_seq[conversation_id] + 1 for conversation_id in counts}
     outcomes: list[PostOutcome] = []
     message_rows: list[object] = []
-    event_rows: list[object] = []
     for req in requests:
         seq = next_seq[req.conversation_id]
         next_seq[req.conversation_id] = seq + 1
@@ -216,7 +209,5 @@ def _insert(cursor: sqlite3.Cursor, requests: list[PostRequest], reads: _Reads, 
         card = json.dumps(req.card_payload) if req.card_payload is not None else None
         message_rows += (message.id, req.conversation_id, seq, req.sender_id, req.client_id,
                          req.text, req.card_kind, card, req.reply_to_id, stamp)
-        event_rows += (req.conversation_id, seq, req.sender_id, outcome.wire_json, stamp)
     cursor.execute(_insert_messages(len(requests)), message_rows)
-    cursor.execute(_insert_events(len(requests)), event_rows)
     return outcomes

@@ -3,12 +3,13 @@
 It runs in two ways: batched in a dedicated thread on SQLite through the raw `sqlite3` cursor
 (group commit, one thread hop per batch; SQLAlchemy's per-statement machinery cost more than
 SQLite's own work here), and through `AsyncConnection.run_sync` with prepared SQLAlchemy text
-statements elsewhere (PostgreSQL). Five or six statements per message: members (authorisation
+statements elsewhere (PostgreSQL). Four to six statements per message: members (authorisation
 and recipients in one query), the client-id lookup, the block check for direct chats, the
-sequence bump, and two inserts.
+reply target, the sequence bump, and the insert. The message row is also its `message.new`
+event: catching up renders it from the row as it is now (see `Messages.events_since`).
 
-The message's wire form (`message_to_wire`) is rendered and JSON-encoded once, here: the same
-text is stored as the `message.new` event's payload and reused for the live event and the ack.
+The message's wire form (`message_to_wire`) is rendered and JSON-encoded once, here, and reused
+for the live event and the ack.
 """
 
 from __future__ import annotations
@@ -93,11 +94,9 @@ class SendStatements(Protocol):
 
     def next_seq(self, conversation_id: str, now: datetime) -> int: ...
 
-    def insert(self, message: Message, payload: dict[str, Any], payload_json: str) -> None:
-        """Insert the message and its `message.new` event (same sequence number).
-
-        `payload_json` is `payload` already encoded, for statements that store JSON text.
-        """
+    def insert(self, message: Message) -> None:
+        """Insert the message: it is also its conversation's `message.new` event at its
+        sequence number (no row of its own in `conversation_events`)."""
         ...
 
 
@@ -129,5 +128,5 @@ def post_in_transaction(statements: SendStatements, req: PostRequest, now: datet
                       req.client_id, req.text, req.card_kind, req.card_payload, req.reply_to_id,
                       now, None, None)
     outcome = render_outcome(message, True, recipients, render)
-    statements.insert(message, outcome.wire, outcome.wire_json)
+    statements.insert(message)
     return outcome

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy import JSON, DateTime, bindparam, select, text
 from sqlalchemy.engine import Connection
@@ -33,10 +32,6 @@ _INSERT_MESSAGE = text(
     " card_payload, reply_to_id, created_at) VALUES (:id, :conv, :seq, :sender, :client,"
     " :text, :card_kind, :card_payload, :reply_to, :now)").bindparams(
     bindparam("card_payload", type_=JSON), bindparam("now", type_=_TS))
-_INSERT_EVENT = text(
-    "INSERT INTO conversation_events (conversation_id, seq, kind, actor_id, payload, created_at)"
-    " VALUES (:conv, :seq, 'message.new', :sender, :payload, :now)").bindparams(
-    bindparam("payload", type_=JSON), bindparam("now", type_=_TS))
 
 
 class CoreSendStatements:
@@ -62,11 +57,9 @@ class CoreSendStatements:
     def next_seq(self, conversation_id: str, now: datetime) -> int:
         return int(self.conn.scalar(_NEXT_SEQ, {"now": now, "conv": conversation_id}) or 0)
 
-    def insert(self, message: Message, payload: dict[str, Any], payload_json: str) -> None:
-        values = {"conv": message.conversation_id, "seq": message.seq,
-                  "sender": message.sender_id, "now": message.created_at}
+    def insert(self, message: Message) -> None:
         self.conn.execute(_INSERT_MESSAGE, {
-            **values, "id": message.id, "client": message.client_id, "text": message.text,
-            "card_kind": message.card_kind, "card_payload": message.card_payload,
-            "reply_to": message.reply_to_id})
-        self.conn.execute(_INSERT_EVENT, {**values, "payload": payload})
+            "conv": message.conversation_id, "seq": message.seq, "sender": message.sender_id,
+            "now": message.created_at, "id": message.id, "client": message.client_id,
+            "text": message.text, "card_kind": message.card_kind,
+            "card_payload": message.card_payload, "reply_to": message.reply_to_id})

@@ -22,15 +22,11 @@ _BLOCKED = ("SELECT count(*) FROM blocks WHERE (blocker_id = ? AND blocked_id = 
             " OR (blocker_id = ? AND blocked_id = ?)")
 _NEXT_SEQ = ("UPDATE conversations SET last_seq = last_seq + 1, last_activity_at = ?"
              " WHERE id = ? RETURNING last_seq")
-# The inserts as a prefix and one row's values: the batch path repeats the row for many rows.
+# The insert as a prefix and one row's values: the batch path repeats the row for many rows.
 INSERT_MESSAGE_PREFIX = ("INSERT INTO messages (id, conversation_id, seq, sender_id, client_id,"
                          " text, card_kind, card_payload, reply_to_id, created_at) VALUES ")
 MESSAGE_ROW = "(?,?,?,?,?,?,?,?,?,?)"
-INSERT_EVENT_PREFIX = ("INSERT INTO conversation_events (conversation_id, seq, kind, actor_id,"
-                       " payload, created_at) VALUES ")
-EVENT_ROW = "(?,?,'message.new',?,?,?)"
 _INSERT_MESSAGE = INSERT_MESSAGE_PREFIX + MESSAGE_ROW
-_INSERT_EVENT = INSERT_EVENT_PREFIX + EVENT_ROW
 
 
 def sqlite_timestamp(moment: datetime) -> str:
@@ -86,12 +82,10 @@ class SqliteSendStatements:
         row = self.cursor.execute(_NEXT_SEQ, (self._stamp(now), conversation_id)).fetchone()
         return int(row[0])
 
-    def insert(self, message: Message, payload: dict[str, Any], payload_json: str) -> None:
+    def insert(self, message: Message) -> None:
         stamp = self._stamp(message.created_at)
         card = json.dumps(message.card_payload) if message.card_payload is not None else None
         self.cursor.execute(_INSERT_MESSAGE, (
             message.id, message.conversation_id, message.seq, message.sender_id,
             message.client_id, message.text, message.card_kind, card, message.reply_to_id,
             stamp))
-        self.cursor.execute(_INSERT_EVENT, (message.conversation_id, message.seq,
-                                            message.sender_id, payload_json, stamp))

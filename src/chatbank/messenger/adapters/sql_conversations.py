@@ -21,6 +21,7 @@ from chatbank.messenger.model import (
     Conversation,
     ConversationKind,
     Event,
+    EventKind,
     Member,
     Message,
     Role,
@@ -237,10 +238,31 @@ class SqlConversations:
         ))
 
     async def events_after(self, conversation_id: str, after_seq: int, limit: int,
-                           visible_from: int = 0, visible_to: int | None = None) -> list[Event]:
-        query = select(events).where(events.c.conversation_id == conversation_id,
-                                     events.c.seq > max(after_seq, visible_from - 1))
-        if visible_to is not None:
-            query = query.where(events.c.seq <= visible_to)
-        rows = await self.conn.execute(query.order_by(events.c.seq).limit(limit))
+                           visible_from: int = 0) -> list[Event]:
+        """Stored events after `after_seq`, oldest first: every kind but `message.new`, whose
+        record is the message itself (`messages_after`)."""
+        rows = await self.conn.execute(select(events).where(
+            events.c.conversation_id == conversation_id,
+            events.c.seq > max(after_seq, visible_from - 1),
+            events.c.kind != EventKind.MESSAGE_NEW.value).order_by(events.c.seq).limit(limit))
         return [_event(r) for r in rows]
+
+    async def messages_after(self, conversation_id: str, after_seq: int,
+                             limit: int) -> list[Message]:
+        """Messages with seq > after_seq, oldest first, as they are now."""
+        rows = list(await self.conn.execute(select(messages).where(
+            messages.c.conversation_id == conversation_id, messages.c.seq > after_seq)
+            .order_by(messages.c.seq).limit(limit)))
+        reaction_map = await self._reactions([r.id for r in rows])
+        return [row_to_message(r, reaction_map.get(r.id)) for r in rows]
+
+    async def scrub_edits(self, conversation_id: str, message_id: str, from_seq: int) -> None:
+        """Blank the text that `message.edited` events after `from_seq` carry for a message."""
+        rows = await self.conn.execute(select(events.c.seq, events.c.payload).where(
+            events.c.conversation_id == conversation_id, events.c.seq > from_seq,
+            events.c.kind == EventKind.MESSAGE_EDITED.value))
+        for seq, payload in list(rows):
+            if payload.get("message_id") == message_id and payload.get("text") is not None:
+                await self.conn.execute(update(events).where(
+                    events.c.conversation_id == conversation_id, events.c.seq == seq)
+                    .values(payload={**payload, "text": None}))

@@ -49,6 +49,14 @@ def message_new_event(message: Message, wire: dict[str, Any],
     return event, text
 
 
+def message_as_event(message: Message) -> Event:
+    """A message as its conversation's `message.new` event, rendered from the message as it is
+    now: a message deleted for everyone catches up without its text."""
+    return Event(conversation_id=message.conversation_id, seq=message.seq,
+                 kind=EventKind.MESSAGE_NEW.value, actor_id=message.sender_id,
+                 payload=message_to_wire(message), created_at=message.created_at)
+
+
 def event_to_wire(event: Event) -> dict[str, Any]:
     return {
         "type": "event",

@@ -24,6 +24,7 @@ from chatbank.messenger.services.events import (
     Outbox,
     append_event,
     load_membership,
+    message_as_event,
     message_new_event,
 )
 from chatbank.messenger.unit_of_work import MessengerStore, Transaction
@@ -134,6 +135,7 @@ class Messages:
             now = self.clock.now()
             await tx.conversations.update_message(message_id, deleted_at=now, text=None,
                                                   card_payload=None)
+            await tx.conversations.scrub_edits(message.conversation_id, message_id, message.seq)
             await append_event(tx, outbox, message.conversation_id, EventKind.MESSAGE_DELETED,
                                auth.user.id, {"message_id": message_id}, now)
         await self._flush(outbox)
@@ -181,11 +183,20 @@ class Messages:
 
     async def events_since(self, user_id: str, conversation_id: str, after_seq: int,
                            limit: int = 500) -> list[Event]:
-        """Events the member has not seen yet, in order (used to resume a connection)."""
+        """Events the member has not seen yet, in order (used to resume a connection).
+
+        The log is two tables: messages are their own `message.new` events, every other kind is
+        stored as an event. Each source's first `limit` after the cursor hold the merged first
+        `limit`, since sequence numbers are unique across both.
+        """
         async with self.store.transaction() as tx:
             _conv, me = await load_membership(tx, user_id, conversation_id)
-            return await tx.conversations.events_after(conversation_id, after_seq, limit,
-                                                       visible_from=me.joined_seq)
+            stored = await tx.conversations.events_after(conversation_id, after_seq, limit,
+                                                         visible_from=me.joined_seq)
+            sent = await tx.conversations.messages_after(
+                conversation_id, max(after_seq, me.joined_seq - 1), limit)
+        merged = sorted([*stored, *map(message_as_event, sent)], key=lambda e: e.seq)
+        return merged[:limit]
 
     async def mark(self, auth: AuthContext, conversation_id: str, seq: int, *, read: bool) -> None:
         """Move the caller's read (or delivered) marker forward and tell the other members."""

@@ -1,0 +1,69 @@
+"""The conversation log as a resuming client reads it: messages are their own `message.new`
+events, merged in sequence with every other event, and a message deleted for everyone comes
+back without its text, its edits' texts included."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tests.support.api import Api
+
+
+async def events(api: Api, conversation_id: str, after_seq: int = 0,
+                 limit: int = 200) -> list[dict[str, Any]]:
+    found = await api.call("GET", f"/conversations/{conversation_id}/events", expect=200,
+                           after_seq=after_seq, limit=limit)
+    return list(found["events"])
+
+
+async def test_a_message_deleted_for_everyone_catches_up_without_its_text(
+        alice: Api, bob: Api) -> None:
+    conv = await alice.direct_with(bob)
+    secret = await alice.send(conv, "my PIN is 4921")
+    await alice.call("PATCH", f"/messages/{secret['id']}", {"text": "my PIN is 4922"},
+                     expect=200)
+    kept = await alice.send(conv, "see you at 8")
+    await alice.call("DELETE", f"/messages/{secret['id']}", expect=204)
+    log = await events(bob, conv)
+    assert "492" not in str(log)
+    new = {e["payload"]["id"]: e for e in log if e["kind"] == "message.new"}
+    assert new[secret["id"]]["payload"]["deleted"] is True
+    assert new[secret["id"]]["payload"]["text"] is None
+    assert new[kept["id"]]["payload"]["text"] == "see you at 8"
+    edited = [e for e in log if e["kind"] == "message.edited"]
+    assert len(edited) == 1 and edited[0]["payload"]["text"] is None
+
+
+async def test_the_log_pages_forward_in_sequence_without_gaps_or_repeats(
+        alice: Api, bob: Api) -> None:
+    conv = await alice.direct_with(bob)
+    for i in range(12):
+        sent = await alice.send(conv, f"m{i}")
+        if i % 3 == 0:
+            await bob.call("POST", f"/messages/{sent['id']}/reactions", {"emoji": "👍"},
+                           expect=204)
+    everything = await events(bob, conv)
+    paged: list[dict[str, Any]] = []
+    cursor = 0
+    while page := await events(bob, conv, after_seq=cursor, limit=5):
+        paged += page
+        cursor = page[-1]["seq"]
+    assert paged == everything
+    seqs = [e["seq"] for e in everything]
+    assert seqs == list(range(1, seqs[-1] + 1))
+    assert [e["payload"]["text"] for e in everything if e["kind"] == "message.new"] == [
+        f"m{i}" for i in range(12)]
+
+
+async def test_a_new_group_member_catches_up_from_when_they_joined(
+        alice: Api, bob: Api, carol: Api) -> None:
+    conv = (await alice.call("POST", "/conversations/group",
+                             {"title": "Trip", "member_ids": [bob.id]}, expect=201))[
+        "conversation"]["id"]
+    await alice.send(conv, "before carol")
+    await alice.call("POST", f"/conversations/{conv}/members", {"user_ids": [carol.id]},
+                     expect=204)
+    await alice.send(conv, "after carol")
+    texts = [e["payload"]["text"] for e in await events(carol, conv)
+             if e["kind"] == "message.new"]
+    assert texts == ["after carol"]
