@@ -1,6 +1,7 @@
 """The conversation log as a resuming client reads it: messages are their own `message.new`
 events, merged in sequence with every other event, and a message deleted for everyone comes
-back without its text, its edits' texts included."""
+back without its text, its edits' texts included. (A member who joins later catches up from
+when they joined: `test_messages.py`.)"""
 
 from __future__ import annotations
 
@@ -54,16 +55,3 @@ async def test_the_log_pages_forward_in_sequence_without_gaps_or_repeats(
     assert [e["payload"]["text"] for e in everything if e["kind"] == "message.new"] == [
         f"m{i}" for i in range(12)]
 
-
-async def test_a_new_group_member_catches_up_from_when_they_joined(
-        alice: Api, bob: Api, carol: Api) -> None:
-    conv = (await alice.call("POST", "/conversations/group",
-                             {"title": "Trip", "member_ids": [bob.id]}, expect=201))[
-        "conversation"]["id"]
-    await alice.send(conv, "before carol")
-    await alice.call("POST", f"/conversations/{conv}/members", {"user_ids": [carol.id]},
-                     expect=204)
-    await alice.send(conv, "after carol")
-    texts = [e["payload"]["text"] for e in await events(carol, conv)
-             if e["kind"] == "message.new"]
-    assert texts == ["after carol"]

@@ -124,3 +124,6 @@ async def test_new_group_members_do_not_see_earlier_history(alice: Api, bob: Api
     texts = [m["text"] for m in (await carol.call("GET", f"/conversations/{conv}/messages",
                                                   expect=200))["messages"]]
     assert texts == ["after carol"]
+    caught_up = (await carol.call("GET", f"/conversations/{conv}/events", expect=200))["events"]
+    assert [e["payload"]["text"] for e in caught_up if e["kind"] == "message.new"] == [
+        "after carol"]
