@@ -42,8 +42,11 @@ def assert_measured(figures: dict[str, Any], *keys: str) -> None:
 def test_quick_bench_all_measures_every_workload_and_its_baseline_in_one_document() -> None:
     children_before = {p.pid for p in psutil.Process().children(recursive=True)}
     run = CliRunner().invoke(bench_app, ["all", "--quick", "--json"])
-    assert run.exit_code == 0, (run.output, run.exception)
+    assert run.stdout.strip(), (run.output[-4000:], run.exception)
     report = json.loads(run.stdout)
+    # A workload that failed reports why in its own section: show that, not the whole output.
+    assert run.exit_code == 0, {part: report[part].get("error") for part in report
+                                if isinstance(report[part], dict) and "error" in report[part]}
     assert set(report) == {"chat", "ledger", "payments", "assistant", "nlu", "seconds_total"}
     assert report["seconds_total"] > 0
 
