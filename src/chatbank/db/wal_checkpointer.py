@@ -33,7 +33,6 @@ class WalCheckpointer:
                  restart_frames: int = DEFAULT_RESTART_FRAMES) -> None:
         self.database, self.pause_s, self.restart_frames = database, pause_s, restart_frames
         self.passes = 0
-        self.last_log_frames = 0
         self._wake = threading.Event()
         self._stopping = threading.Event()
         self._tail_due = False
@@ -82,6 +81,5 @@ class WalCheckpointer:
             log.warning("event=wal_checkpoint_failed error=%s", error)
             return
         self.passes += 1
-        self.last_log_frames = int(frames)
         if frames >= self.restart_frames:
             self._tail_due = True
