@@ -46,23 +46,24 @@ def test_link_ask_search_and_send_money_through_the_assistant(
         screenshot(page, "walkthrough-1-linked")
 
         page.click("#open-assistant")
+        expect(page.locator(REPLY)).to_have_count(1)  # the welcome card
         ask_assistant(page, "how much money do I have?")
         expect(latest_reply(page)).to_contain_text("Source: Northbank", timeout=20_000)
         screenshot(page, "walkthrough-2-balance")
 
         ask_assistant(page, "show my Tesco payments")
-        expect(page.locator(REPLY)).to_have_count(2, timeout=20_000)
+        expect(page.locator(REPLY)).to_have_count(3, timeout=20_000)
         expect(latest_reply(page)).to_contain_text("Tesco")
         expect(latest_reply(page)).to_contain_text("Source: Northbank")
         screenshot(page, "walkthrough-3-transactions")
 
         ask_assistant(page, "transfer £5 to Bob for lunch")
-        expect(page.locator(REPLY)).to_have_count(3, timeout=20_000)
+        expect(page.locator(REPLY)).to_have_count(4, timeout=20_000)
         confirm = page.locator(REPLY).last
         expect(confirm).to_contain_text("Send £5.00 to Bob Brown?")
         screenshot(page, "walkthrough-4-confirm")
         confirm.get_by_role("button", name="Yes").click()
-        expect(page.locator(REPLY)).to_have_count(4, timeout=20_000)
+        expect(page.locator(REPLY)).to_have_count(5, timeout=20_000)
         approve = page.locator(REPLY).last.get_by_role("link", name="Approve at your bank")
         with page.context.expect_page() as opened:
             approve.click()  # the bank opens in a new tab

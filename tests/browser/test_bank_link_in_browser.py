@@ -78,14 +78,16 @@ def test_link_ask_audit_and_disconnect(bank_stack: Stack, browser: Browser) -> N
 
         page.click("#open-assistant")
         expect(page.locator("#thread-subtitle")).to_have_text("@assistant")
+        expect(page.locator('#messages .card[data-kind="assistant.reply"]')).to_have_count(1)
         ask_assistant(page, "how much money do I have?")
         balance = latest_reply(page)
         expect(balance).to_contain_text("Source: Northbank", timeout=20_000)
         screenshot(page, "assistant-balance-card")
 
         ask_assistant(page, "show my Tesco transactions")
+        # The welcome card, the balance, now the transactions.
         expect(page.locator('#messages .card[data-kind="assistant.reply"]')).to_have_count(
-            2, timeout=20_000)
+            3, timeout=20_000)
         transactions = latest_reply(page)
         expect(transactions).to_contain_text("Tesco")
         expect(transactions).to_contain_text("Source: Northbank")
@@ -109,7 +111,7 @@ def test_link_ask_audit_and_disconnect(bank_stack: Stack, browser: Browser) -> N
         expect(page.locator("#thread-subtitle")).to_have_text("@assistant")
         ask_assistant(page, "how much money do I have?")
         expect(page.locator('#messages .card[data-kind="assistant.reply"]')).to_have_count(
-            3, timeout=20_000)
+            4, timeout=20_000)
         refused = latest_reply(page)
         expect(refused).to_contain_text("Link a bank first")
         expect(refused.get_by_role("button", name="Link a bank")).to_be_visible()
