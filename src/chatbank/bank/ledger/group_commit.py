@@ -13,11 +13,9 @@ transfers and by the books for domestic payments (`books.sqlite_payments`).
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import sqlite3
 from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from types import SimpleNamespace
 from typing import Any, Generic, TypeVar
@@ -41,6 +39,7 @@ from chatbank.bank.ledger.sql_ledger import (
 )
 from chatbank.bank.ledger.tables import ledger_transfers
 from chatbank.core.clock import Clock
+from chatbank.db.batch_thread import BatchThread
 from chatbank.db.engine import set_sqlite_pragmas
 
 log = logging.getLogger("chatbank.bank.ledger")
@@ -115,37 +114,12 @@ class SqliteGroupCommit(Generic[RequestT, ResultT]):
         self.name = name
         self.commits = 0
         self.db: sqlite3.Connection | None = None  # opened by, and used only in, the thread
-        self.thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix=name)
-        self.queued: list[tuple[RequestT, asyncio.Future[ResultT]]] = []
-        self.draining = False
-        self.drainer: asyncio.Task[None] | None = None
+        self.writer: BatchThread[RequestT, ResultT] = BatchThread(
+            name, self._commit, MAX_BATCH, on_stop=self._close_connection)
 
     async def submit(self, request: RequestT) -> ResultT:
         """Apply one request in the next group transaction; its own result (or error)."""
-        loop = asyncio.get_running_loop()
-        future: asyncio.Future[ResultT] = loop.create_future()
-        self.queued.append((request, future))
-        if not self.draining:
-            self.draining = True
-            self.drainer = loop.create_task(self._drain())
-        return await future
-
-    async def _drain(self) -> None:
-        loop = asyncio.get_running_loop()
-        try:
-            while self.queued:
-                batch, self.queued = self.queued[:MAX_BATCH], self.queued[MAX_BATCH:]
-                outcomes = await loop.run_in_executor(self.thread, self._commit,
-                                                      [request for request, _ in batch])
-                for (_, future), outcome in zip(batch, outcomes, strict=True):
-                    if future.done():  # the caller gave up (cancelled)
-                        continue
-                    if isinstance(outcome, BaseException):
-                        future.set_exception(outcome)
-                    else:
-                        future.set_result(outcome)
-        finally:
-            self.draining = False
+        return await self.writer.submit(request)
 
     def _commit(self, requests: list[RequestT]) -> list[ResultT | BaseException]:
         try:
@@ -178,8 +152,7 @@ class SqliteGroupCommit(Generic[RequestT, ResultT]):
 
     async def close(self) -> None:
         """Let the writer thread finish its work, then close its connection."""
-        await asyncio.get_running_loop().run_in_executor(self.thread, self._close_connection)
-        await asyncio.to_thread(self.thread.shutdown, wait=True)
+        await self.writer.stop()
 
     def _close_connection(self) -> None:
         if self.db is not None:

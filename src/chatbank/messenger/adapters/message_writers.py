@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import sqlite3
-from concurrent.futures import ThreadPoolExecutor
 
 from sqlalchemy import Connection, Engine, create_engine, event, make_url
 from sqlalchemy.exc import IntegrityError
@@ -13,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlalchemy.pool import PoolProxiedConnection
 
 from chatbank.core.clock import Clock
+from chatbank.db.batch_thread import BatchThread
 from chatbank.db.engine import set_sqlite_pragmas
 from chatbank.db.wal_checkpointer import WalCheckpointer
 from chatbank.messenger.adapters.send_batch_sqlite import post_batch
@@ -68,9 +67,6 @@ class GroupCommitSqliteWriter:
         self.engine: Engine = create_engine(sync_url, pool_size=1, max_overflow=0)
         event.listen(self.engine, "connect", set_sqlite_pragmas)
         self.clock, self.render = clock, render
-        self.thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sqlite-writer")
-        self.pending: list[tuple[PostRequest, asyncio.Future[PostOutcome]]] = []
-        self.draining = False
         # Checked out once by the writer thread and kept: a pool checkout and SQLAlchemy's
         # transaction per batch cost more than the batch's own statements.
         self._held: PoolProxiedConnection | None = None
@@ -79,33 +75,17 @@ class GroupCommitSqliteWriter:
                              if database and database != ":memory:" else None)
         if self.checkpointer is not None:
             self.checkpointer.start()
+        self.writer: BatchThread[PostRequest, PostOutcome] = BatchThread(
+            "sqlite-writer", self._commit_batch, MAX_BATCH, self._after_batch, self._release)
 
     async def post(self, request: PostRequest) -> PostOutcome:
-        future: asyncio.Future[PostOutcome] = asyncio.get_running_loop().create_future()
-        self.pending.append((request, future))
-        if not self.draining:
-            self.draining = True
-            asyncio.get_running_loop().create_task(self._drain())
-        return await future
+        return await self.writer.submit(request)
 
-    async def _drain(self) -> None:
-        loop = asyncio.get_running_loop()
-        try:
-            while self.pending:
-                batch, self.pending = self.pending[:MAX_BATCH], self.pending[MAX_BATCH:]
-                results = await loop.run_in_executor(self.thread, self._commit_batch,
-                                                     [r for r, _ in batch])
-                for (_, future), result in zip(batch, results, strict=True):
-                    if future.done():
-                        continue
-                    if isinstance(result, BaseException):
-                        future.set_exception(result)
-                    else:
-                        future.set_result(result)
-                if self.checkpointer is not None and self.checkpointer.tail_due():
-                    await loop.run_in_executor(self.thread, self._checkpoint_tail)
-        finally:
-            self.draining = False
+    def _after_batch(self) -> None:
+        if self.checkpointer is not None:
+            self.checkpointer.nudge()
+            if self.checkpointer.tail_due():
+                self.checkpointer.checkpoint_tail(self._connection())
 
     def _connection(self) -> sqlite3.Connection:
         """The writer thread's own connection (its transactions: `with connection:` commits,
@@ -118,10 +98,6 @@ class GroupCommitSqliteWriter:
         if fresh and self.checkpointer is not None:
             driver.execute("PRAGMA wal_autocheckpoint=0")
         return driver
-
-    def _checkpoint_tail(self) -> None:
-        assert self.checkpointer is not None
-        self.checkpointer.checkpoint_tail(self._connection())
 
     def _commit_batch(self, requests: list[PostRequest]) -> list[PostOutcome | BaseException]:
         conn = self._connection()
@@ -145,9 +121,6 @@ class GroupCommitSqliteWriter:
                 except Exception as error:  # handed to that request's caller
                     results.append(error)
             return results
-        finally:
-            if self.checkpointer is not None:
-                self.checkpointer.nudge()
 
     def _release(self) -> None:
         if self._held is not None:
@@ -155,8 +128,7 @@ class GroupCommitSqliteWriter:
             self._held = None
 
     async def close(self) -> None:
+        await self.writer.stop()  # commits what is queued, then releases the connection
         if self.checkpointer is not None:
             self.checkpointer.stop()
-        await asyncio.get_running_loop().run_in_executor(self.thread, self._release)
-        self.thread.shutdown(wait=True)
         self.engine.dispose()
