@@ -19,9 +19,12 @@ from chatbank.cli.bench import bench_app
 @pytest.mark.timeout(600)  # two servers start; on a busy 2-core machine imports alone take 30 s
 def test_quick_chat_benchmark_measures_every_figure_for_both_servers() -> None:
     children_before = {p.pid for p in psutil.Process().children(recursive=True)}
-    run = CliRunner().invoke(bench_app, ["chat", "--quick", "--json"])
+    run = CliRunner().invoke(bench_app, ["chat", "--quick", "--json", "--pairs", "3"])
     assert run.exit_code == 0, (run.output, run.exception)
     report = json.loads(run.stdout)
+    assert report["config"]["pairs"] == 3
+    for target in ("chatbank", "raw"):
+        assert report["results"][target]["pairs"]["conversations"] == 3
     assert {row["figure"] for row in report["figures"]} >= {
         "pairs.msgs_per_s", "latency.p99_ms", "memory.bytes_per_socket"}
     for row in report["figures"]:

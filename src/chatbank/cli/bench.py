@@ -35,9 +35,13 @@ def chat(
                                   help="Also measure the bare websockets server."),
     deflate: bool = typer.Option(True, "--deflate/--no-deflate",
                                  help="Clients offer permessage-deflate, as browsers do."),
+    pairs: int = typer.Option(0, min=0, help="Direct chats sending at once in the 2-person "
+                                             "workload (0: the default, 50; 4 with --quick)."),
 ) -> None:
     """Real-time chat: throughput (2-person and groups), latency at a fixed rate, idle sockets."""
     config = replace(ChatBenchConfig.quick() if quick else ChatBenchConfig(), deflate=deflate)
+    if pairs:
+        config = replace(config, pairs=pairs)
     # With --json the table goes to stderr, so stdout holds nothing but the document.
     console = Console(stderr=as_json)
     targets = ("chatbank", "raw") if baseline else ("chatbank",)
