@@ -8,7 +8,8 @@ connection. Every request is still checked on its own and gets its own result co
 one changes nothing); an unexpected database error rolls the batch back and its requests are
 retried one by one, so a bad request fails alone. The pattern is the messenger's
 `GroupCommitSqliteWriter`; `SqliteGroupCommit` is its generic form, used here for ledger
-transfers and by the books for domestic payments (`books.sqlite_payments`).
+transfers and by the books for domestic payments (`books.sqlite_payments`). Both run their
+batches on a `db.batch_thread.BatchThread`, which takes each next batch itself.
 """
 
 from __future__ import annotations
