@@ -16,11 +16,14 @@ from chatbank.web.errors import install_error_handlers
 from chatbank.web.limits import BodySizeLimit
 from chatbank.web.routes import ads, banking, channels, conversations, payments, people, privacy
 from chatbank.web.websocket import realtime_socket
+from chatbank.web.ws_protocol import CorkedWebSocketProtocol
 
 STATIC_DIR = Path(__file__).parent / "static"
 # Chat events are small and every socket would compress each one separately: per-message
 # deflate cost ~35 KiB per idle socket and ~17 % CPU per group message (docs/performance.md).
-WEBSOCKET_SERVER_OPTIONS: dict[str, Any] = {"ws_max_size": 64 * 1024,
+# Frames written in one turn of the event loop leave in one write (`ws_protocol`).
+WEBSOCKET_SERVER_OPTIONS: dict[str, Any] = {"ws": CorkedWebSocketProtocol,
+                                            "ws_max_size": 64 * 1024,
                                             "ws_per_message_deflate": False}
 
 
