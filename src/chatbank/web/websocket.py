@@ -1,8 +1,10 @@
 """The real-time socket: resume from cursors, in-order exactly-once delivery, sends and acks.
 
-Every outbound frame goes through the connection's queue and one writer task, which keeps a
+Outbound frames go through the connection (`messenger.realtime.Connection`), which keeps a
 cursor per conversation: duplicates are dropped and gaps are filled from the event log, so a
-client sees each conversation's events once and in sequence order.
+client sees each conversation's events once and in sequence order. One writer task per socket
+drains the connection's queue; once the client has resumed and that queue is empty, a frame
+that needs nothing before it is written at once (the server's `SEND_NOW` extension) instead.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from chatbank.messenger.realtime import Connection
 from chatbank.messenger.services.accounts import AuthContext
 from chatbank.messenger.services.events import event_to_wire
 from chatbank.web.deps import SESSION_COOKIE, bearer_token
+from chatbank.web.ws_protocol import SEND_NOW
 
 MAX_FRAME_CHARS = 32 * 1024
 MAX_CURSORS = 2000
@@ -53,7 +56,7 @@ async def realtime_socket(ws: WebSocket) -> None:
         # Accept first so that browsers see the code (a refused handshake is just 1006).
         await ws.close(code=CLOSE_UNAUTHENTICATED, reason="log in first")
         return
-    connection = Connection(auth.user.id)
+    connection = Connection(auth.user.id, ws.scope.get("extensions", {}).get(SEND_NOW))
     platform.hub.attach(connection)
     writer = asyncio.create_task(_write_loop(ws, connection, platform))
     try:
@@ -168,7 +171,7 @@ async def _write_loop(ws: WebSocket, connection: Connection, platform: Platform)
         try:
             if held is None:
                 frame, text = (connection.pending.popleft() if connection.pending
-                               else await connection.get())
+                               else await connection.get(live=True))
             else:
                 frame, text = await asyncio.wait_for(connection.get(), max(
                     0.0, deadline - asyncio.get_running_loop().time()))
@@ -212,10 +215,10 @@ async def _release(send: Send, connection: Connection, platform: Platform,
 async def _deliver_event(send: Send, connection: Connection, platform: Platform,
                          frame: dict[str, Any], text: str) -> None:
     conversation_id, seq = frame["conversation_id"], frame["seq"]
-    cursor = connection.cursors.get(conversation_id)
-    if cursor is not None and seq <= cursor:
+    cursor = connection.admit(conversation_id, seq)
+    if cursor == -1:
         return  # already delivered (by catch-up, or a duplicate from another path)
-    if cursor is not None and seq > cursor + 1:
+    if cursor is not None:
         await _catch_up(send, connection, platform, conversation_id, cursor, seq - 1)
     connection.cursors[conversation_id] = seq
     await send({"type": "websocket.send", "text": text})

@@ -14,6 +14,11 @@ import asyncio
 from typing import Any, cast
 
 from uvicorn.protocols.websockets.websockets_sansio_impl import WebSocketsSansIOProtocol
+from websockets.exceptions import InvalidState
+from websockets.http11 import Request
+
+SEND_NOW = "chatbank.websocket.send_now"
+"""ASGI scope extension: a synchronous `(text) -> bool` that writes one text frame at once."""
 
 
 class CorkedTransport(asyncio.Transport):
@@ -102,7 +107,27 @@ class CorkedTransport(asyncio.Transport):
 
 
 class CorkedWebSocketProtocol(WebSocketsSansIOProtocol):
-    """The protocol uvicorn runs for `/ws` (`ws=` in its config): writes through a cork."""
+    """The protocol uvicorn runs for `/ws` (`ws=` in its config): writes through a cork, and
+    offers the app a synchronous text send as the ASGI extension `SEND_NOW`."""
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         super().connection_made(CorkedTransport(cast(asyncio.Transport, transport), self.loop))
+
+    def handle_connect(self, event: Request) -> None:
+        super().handle_connect(event)  # builds the scope; the app's task has not started yet
+        scope = getattr(self, "scope", None)
+        if scope is not None:
+            cast(dict[str, Any], scope["extensions"])[SEND_NOW] = self.send_text_now
+
+    def send_text_now(self, text: str) -> bool:
+        """Frame and write `text` now; False (nothing written) unless the socket is open and
+        its transport takes more (a paused one is left to the ASGI `send`, which waits)."""
+        if (not self.handshake_complete or self.close_sent or self.disconnected
+                or self.initial_response is not None or not self.writable.is_set()):
+            return False
+        try:
+            self.conn.send_text(text.encode())
+        except InvalidState:  # the peer started closing: the ASGI path reports it
+            return False
+        self.transport.write(b"".join(self.conn.data_to_send()))
+        return True
