@@ -44,7 +44,7 @@ async def test_frames_written_in_one_turn_leave_together_in_order(
     assert transport.get_write_buffer_size() == 0
 
 
-async def test_each_turn_is_written_on_its_own(
+async def test_writes_of_later_turns_follow_in_order(
         corked: tuple[CorkedTransport, socket.socket]) -> None:
     transport, peer = corked
     transport.write(b"first")
