@@ -1,5 +1,5 @@
-"""The messenger's end-to-end suites for messages and conversations, re-run unchanged on
-PostgreSQL with Redis: the same API must behave the same on both databases."""
+"""The messenger's end-to-end suites for messages, the event log and conversations, re-run
+unchanged on PostgreSQL with Redis: the same API must behave the same on both databases."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from tests.e2e import test_conversations, test_messages
+from tests.e2e import test_conversations, test_event_log, test_messages
 from tests.scale.cluster import migrated_database, own_keyspace, running_instances
 from tests.support.postgres import PostgresServer
 from tests.support.redis_server import RedisServer
@@ -34,6 +34,7 @@ def _tests_of(module: ModuleType, only: tuple[str, ...] | None = None) -> dict[s
 
 
 globals().update(_tests_of(test_messages))
+globals().update(_tests_of(test_event_log))
 globals().update(_tests_of(test_conversations, SQL_HEAVY_CONVERSATION_TESTS))
 
 

@@ -260,9 +260,11 @@ class SqlConversations:
         """Blank the text that `message.edited` events after `from_seq` carry for a message."""
         rows = await self.conn.execute(select(events.c.seq, events.c.payload).where(
             events.c.conversation_id == conversation_id, events.c.seq > from_seq,
-            events.c.kind == EventKind.MESSAGE_EDITED.value))
+            events.c.kind == EventKind.MESSAGE_EDITED.value,
+            # In SQL (json_extract / ->>): only this message's edits reach Python.
+            events.c.payload["message_id"].as_string() == message_id))
         for seq, payload in list(rows):
-            if payload.get("message_id") == message_id and payload.get("text") is not None:
+            if payload.get("text") is not None:
                 await self.conn.execute(update(events).where(
                     events.c.conversation_id == conversation_id, events.c.seq == seq)
                     .values(payload={**payload, "text": None}))
