@@ -9,8 +9,9 @@ import socket
 from collections.abc import AsyncIterator
 
 import pytest
+from websockets.frames import Frame, Opcode
 
-from chatbank.web.ws_protocol import CorkedTransport
+from chatbank.web.ws_protocol import CorkedTransport, text_frame_header
 
 
 @pytest.fixture
@@ -90,3 +91,10 @@ async def test_the_wrapped_transport_answers_for_itself(
     transport.write(b"last")
     transport.write_eof()
     assert transport.get_write_buffer_size() == 0
+
+
+@pytest.mark.parametrize("length", [0, 1, 125, 126, 127, 65535, 65536, 70000])
+def test_the_direct_text_frame_is_the_one_websockets_would_write(length: int) -> None:
+    payload = b"x" * length
+    expected = Frame(Opcode.TEXT, payload).serialize(mask=False, extensions=[])
+    assert text_frame_header(length) + payload == expected

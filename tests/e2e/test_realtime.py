@@ -72,6 +72,22 @@ async def test_sending_over_the_socket_is_acked_and_idempotent(alice: Api, bob: 
     assert [m["text"] for m in history["messages"]] == ["via socket"]
 
 
+async def test_live_frames_of_every_length_arrive_whole(alice: Api, bob: Api) -> None:
+    # Live frames are framed by `ws_protocol.text_frame_header`: a pong is under 126 bytes, a
+    # message event over it, and 4,000 three-byte characters need the 16-bit length.
+    conv = await alice.direct_with(bob)
+    texts = ["a", "€" * 4000, "b" * 3000]
+    async with bob.socket() as ws:
+        await resume(ws, {conv: 0})
+        for text in texts:
+            await alice.send(conv, text)
+        received = [(await next_frame(ws, "event"))["payload"]["text"] for _ in texts]
+        await ws.send(json.dumps({"type": "ping", "ref": 7}))
+        pong = await next_frame(ws, "pong")
+    assert received == texts
+    assert pong == {"type": "pong", "ref": 7}
+
+
 async def test_read_receipts_and_typing_reach_the_other_member(alice: Api, bob: Api) -> None:
     conv = await alice.direct_with(bob)
     sent = await alice.send(conv, "did you read this?")

@@ -11,11 +11,13 @@ at the start of the next, in the order they were written.
 from __future__ import annotations
 
 import asyncio
+import struct
 from typing import Any, cast
 
 from uvicorn.protocols.websockets.websockets_sansio_impl import WebSocketsSansIOProtocol
 from websockets.exceptions import InvalidState
 from websockets.http11 import Request
+from websockets.protocol import SERVER, State
 
 SEND_NOW = "chatbank.websocket.send_now"
 """ASGI scope extension: a synchronous `(text) -> bool` that writes one text frame at once."""
@@ -125,9 +127,29 @@ class CorkedWebSocketProtocol(WebSocketsSansIOProtocol):
         if (not self.handshake_complete or self.close_sent or self.disconnected
                 or self.initial_response is not None or not self.writable.is_set()):
             return False
-        try:
-            self.conn.send_text(text.encode())
-        except InvalidState:  # the peer started closing: the ASGI path reports it
+        conn = self.conn
+        if conn.state is not State.OPEN:  # the peer started closing: the ASGI path reports it
             return False
-        self.transport.write(b"".join(self.conn.data_to_send()))
+        payload = text.encode()
+        if (conn.extensions or conn.side is not SERVER or conn.writes or conn.debug
+                or conn.expect_continuation_frame):
+            try:
+                conn.send_text(payload)
+            except InvalidState:
+                return False
+            self.transport.write(b"".join(conn.data_to_send()))
+            return True
+        # What `send_text` would write here (no extension, unmasked, nothing queued before it),
+        # without its frame object and serialiser: ~8 % of the event loop's time per message.
+        self.transport.write(text_frame_header(len(payload)))
+        self.transport.write(payload)
         return True
+
+
+def text_frame_header(length: int) -> bytes:
+    """RFC 6455 header of a final, unmasked text frame carrying `length` payload bytes."""
+    if length < 126:
+        return bytes((0x81, length))
+    if length < 0x10000:
+        return struct.pack("!BBH", 0x81, 126, length)
+    return struct.pack("!BBQ", 0x81, 127, length)

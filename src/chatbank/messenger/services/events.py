@@ -36,9 +36,9 @@ def message_new_event(message: Message, wire: dict[str, Any],
     """The live `message.new` event and its JSON text, around the message's encoded wire form.
 
     Same document as `json.dumps(event_to_wire(...))` of the stored event, without encoding the
-    message a second time.
+    message a second time (nor its time: the wire form has it as text already).
     """
-    created_at = message.created_at.isoformat()
+    created_at = wire["created_at"]
     event = {"type": "event", "conversation_id": message.conversation_id, "seq": message.seq,
              "kind": EventKind.MESSAGE_NEW.value, "actor_id": message.sender_id,
              "payload": wire, "created_at": created_at}
