@@ -15,7 +15,6 @@ import struct
 from typing import Any, cast
 
 from uvicorn.protocols.websockets.websockets_sansio_impl import WebSocketsSansIOProtocol
-from websockets.exceptions import InvalidState
 from websockets.http11 import Request
 from websockets.protocol import SERVER, State
 
@@ -133,14 +132,11 @@ class CorkedWebSocketProtocol(WebSocketsSansIOProtocol):
         payload = text.encode()
         if (conn.extensions or conn.side is not SERVER or conn.writes or conn.debug
                 or conn.expect_continuation_frame):
-            try:
-                conn.send_text(payload)
-            except InvalidState:
-                return False
+            conn.send_text(payload)  # the library frames it (and refuses a frame mid-message)
             self.transport.write(b"".join(conn.data_to_send()))
             return True
         # What `send_text` would write here (no extension, unmasked, nothing queued before it),
-        # without its frame object and serialiser: ~8 % of the event loop's time per message.
+        # without its frame object and serialiser: ~10 % of the event loop's GIL-held time.
         self.transport.write(text_frame_header(len(payload)))
         self.transport.write(payload)
         return True
